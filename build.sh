@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# classhub's one entry point for building, running, testing, packaging and benchmarking.
+#   ./build.sh run       build and start the hub on the embedded default (classhub serve --dev)
+#   ./build.sh test      install what the tests need (apt), build everything, run every test
+#   ./build.sh publish   make the one-file Native-AOT binary artifacts/classhub
+#   ./build.sh build     compile the solution (Release)
+#   ./build.sh bench     run the side-by-side benchmarks (bench/run.sh)
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$PWD
+ARTIFACTS=$ROOT/artifacts
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+# Debian packages needed to build the AOT binary (clang links it, libsqlite3-dev provides the static SQLite).
+BUILD_PACKAGES=(clang zlib1g-dev libsqlite3-dev)
+# Debian packages the hub spawns at run time (jupyterhub brings jupyterhub-singleuser and the notebook server).
+RUN_PACKAGES=(jupyterhub python3-ipykernel)
+# Debian packages the tests use on top of those.
+TEST_PACKAGES=(procps util-linux passwd)
+
+log() { printf '==> %s\n' "$*" >&2; }
+
+ensure_packages() {
+  local missing=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  log "installing Debian packages: ${missing[*]}"
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -q >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+build() { dotnet build Appliance.sln -c Release -nologo -v:q "$@"; }
+
+publish() {
+  ensure_packages "${BUILD_PACKAGES[@]}"
+  log "publishing the Native-AOT binary to artifacts/classhub"
+  dotnet publish src/Classhub/Classhub.csproj -c Release -r linux-x64 -nologo -v:q -o "$ARTIFACTS/publish"
+  mkdir -p "$ARTIFACTS"
+  cp "$ARTIFACTS/publish/classhub" "$ARTIFACTS/classhub"
+  ls -l "$ARTIFACTS/classhub" >&2
+}
+
+run() {
+  ensure_packages "${BUILD_PACKAGES[@]}" "${RUN_PACKAGES[@]}"
+  publish
+  exec "$ARTIFACTS/classhub" serve --dev "$@"
+}
+
+# Sums the TRX files of one run into the closing line CI reads: "N passed, N failed[, N skipped]".
+summarize() {
+  local dir=$1 passed=0 failed=0 total=0
+  for f in "$dir"/*.trx; do
+    [ -e "$f" ] || continue
+    local counters
+    counters=$(grep -o '<Counters [^>]*>' "$f" | head -1)
+    local t p fl
+    t=$(sed -n 's/.* total="\([0-9]*\)".*/\1/p' <<<"$counters")
+    p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")
+    fl=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
+    total=$((total + ${t:-0})); passed=$((passed + ${p:-0})); failed=$((failed + ${fl:-0}))
+  done
+  local skipped=$((total - passed - failed))
+  if [ "$skipped" -gt 0 ]; then
+    echo "$passed passed, $failed failed, $skipped skipped"
+  else
+    echo "$passed passed, $failed failed"
+  fi
+  [ "$failed" -eq 0 ] && [ "$total" -gt 0 ]
+}
+
+test_all() {
+  ensure_packages "${BUILD_PACKAGES[@]}" "${RUN_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
+  publish
+  export CLASSHUB_BINARY="$ARTIFACTS/classhub"
+  local results="$ARTIFACTS/test-results"
+  rm -rf "$results"; mkdir -p "$results"
+  build
+  local rc=0
+  dotnet test Appliance.sln -c Release --no-build -nologo \
+    --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" "$@" || rc=$?
+  summarize "$results" || rc=1
+  return $rc
+}
+
+case "${1:-}" in
+  run) shift; run "$@" ;;
+  test) shift; test_all "$@" ;;
+  publish) publish ;;
+  build) shift; build "$@" ;;
+  deps) ensure_packages "${BUILD_PACKAGES[@]}" "${RUN_PACKAGES[@]}" "${TEST_PACKAGES[@]}" ;;
+  bench) shift; exec bash bench/run.sh "$@" ;;
+  *) sed -n '2,8p' "$0"; exit 2 ;;
+esac

@@ -1,0 +1,15 @@
+namespace Classhub.Core.Servers;
+
+/// <summary>What a spawner knows about a server it started.</summary>
+/// <param name="Running">True while the server process (or unit, or job) is alive.</param>
+/// <param name="ExitCode">When stopped: the exit code if known, else null.</param>
+/// <param name="Detail">A human-readable note ("queued: position 3", "exited with code 1", "job cancelled by Slurm").</param>
+public sealed record ServerStatus(bool Running, int? ExitCode, string? Detail)
+{
+    public static readonly ServerStatus Alive = new(true, null, null);
+
+    public static ServerStatus Stopped(int? exitCode = null, string? detail = null) => new(false, exitCode, detail);
+}
+
+/// <summary>The result of <see cref="ISpawner.CheckHealthAsync"/>.</summary>
+public sealed record SpawnerHealth(bool Healthy, string Detail);

@@ -1,0 +1,22 @@
+namespace Classhub.Core.Servers;
+
+/// <summary>
+/// What the hub asks a spawner to start.
+/// </summary>
+/// <param name="UserName">The hub user the server belongs to.</param>
+/// <param name="UnixUser">The Unix account to run as, or null to run as the hub's own user (development mode).</param>
+/// <param name="Command">Program and arguments (no secrets); the spawner appends its own listen arguments.</param>
+/// <param name="Environment">The JupyterHub environment for the server, secrets included; never logged.</param>
+/// <param name="LogPath">File the server's stdout and stderr are appended to (readable by admins only).</param>
+/// <param name="Limits">Resource limits; null fields mean no limit.</param>
+public sealed record SpawnRequest(
+    string UserName,
+    string? UnixUser,
+    IReadOnlyList<string> Command,
+    IReadOnlyDictionary<string, string> Environment,
+    string LogPath,
+    ResourceLimits Limits)
+{
+    /// <summary>The URL prefix the server is reached under through the proxy, e.g. <c>/user/alice/</c>.</summary>
+    public string ServicePrefix => $"/user/{UserName}/";
+}

@@ -1,0 +1,1 @@
+namespace Classhub; internal static class Program { private static int Main() => 0; }
