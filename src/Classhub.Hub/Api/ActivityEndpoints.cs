@@ -1,0 +1,55 @@
+using Classhub.Hub.Auth;
+using Classhub.Hub.Servers;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Classhub.Hub.Api;
+
+/// <summary><c>POST /hub/api/users/{name}/activity</c>: what single-user servers report (kernels, terminals).</summary>
+internal sealed class ActivityEndpoints(ApiCaller api, ServerManager servers)
+{
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        var e = app.ServiceProvider.GetRequiredService<ActivityEndpoints>();
+        app.MapPost("/hub/api/users/{name}/activity", e.Report);
+    }
+
+    private async Task Report(HttpContext context)
+    {
+        var (caller, error) = api.Require(context);
+        if (caller is null)
+        {
+            await error!.ExecuteAsync(context);
+            return;
+        }
+
+        var name = (string)context.GetRouteValue("name")!;
+        if (!caller.Can(Scopes.UsersActivity, name))
+        {
+            await ApiResults.Forbidden($"report activity for {name}").ExecuteAsync(context);
+            return;
+        }
+
+        var report = await JsonBody.ReadAsync(context, HubJsonContext.Default.ActivityRequest);
+        if (report is null)
+        {
+            await ApiResults.Error(StatusCodes.Status400BadRequest, "the body must be JSON like {\"last_activity\": \"2026-01-01T00:00:00Z\"}").ExecuteAsync(context);
+            return;
+        }
+
+        var last = report.LastActivity;
+        if (report.Servers is not null && report.Servers.TryGetValue("", out var server) && server.LastActivity > last)
+        {
+            last = server.LastActivity;
+        }
+
+        if (last is { } when)
+        {
+            servers.Touch(name, when);
+        }
+
+        context.Response.StatusCode = StatusCodes.Status204NoContent;
+    }
+}

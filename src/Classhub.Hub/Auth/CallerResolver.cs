@@ -1,0 +1,115 @@
+using System.Collections.Concurrent;
+using Classhub.Hub.Changes;
+using Classhub.Storage.Sessions;
+using Classhub.Storage.Tokens;
+using Classhub.Storage.Users;
+using Microsoft.AspNetCore.Http;
+
+namespace Classhub.Hub.Auth;
+
+/// <summary>
+/// Identifies the caller of a request from its session cookie or token (<c>Authorization: token|bearer …</c> or
+/// <c>?token=</c>). Answers come from memory after the first lookup, because the proxy asks on every request;
+/// the caches are dropped whenever the database changes (<see cref="ChangeWatcher"/>), so a disabled user or a
+/// deleted token stops working within a second even when the change came from the CLI.
+/// </summary>
+internal sealed class CallerResolver
+{
+    private readonly SessionStore _sessions;
+    private readonly TokenStore _tokens;
+    private readonly UserStore _users;
+    private readonly ConcurrentDictionary<string, Caller> _bySession = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Caller> _byToken = new(StringComparer.Ordinal);
+
+    public CallerResolver(SessionStore sessions, TokenStore tokens, UserStore users, ChangeWatcher changes)
+    {
+        _sessions = sessions;
+        _tokens = tokens;
+        _users = users;
+        changes.Changed += Invalidate;
+    }
+
+    public void Invalidate()
+    {
+        _bySession.Clear();
+        _byToken.Clear();
+    }
+
+    /// <summary>The caller, or null when the request carries no valid credentials.</summary>
+    public Caller? Resolve(HttpContext context)
+    {
+        if (context.Items.TryGetValue(typeof(Caller), out var cached))
+        {
+            return cached as Caller;
+        }
+
+        var caller = TokenOf(context.Request) is { } token ? FromToken(token) : null;
+        if (caller is null && context.Request.Cookies[HubCookies.Session] is { Length: > 0 } sessionId)
+        {
+            caller = FromSession(sessionId);
+        }
+
+        context.Items[typeof(Caller)] = caller;
+        return caller;
+    }
+
+    /// <summary>True when the request presented a token (valid or not).</summary>
+    public static bool HasToken(HttpRequest request) => TokenOf(request) is not null;
+
+    // Only hits are cached: caching misses would let random guesses fill memory.
+    public Caller? FromSession(string sessionId) => Cached(_bySession, sessionId, id =>
+    {
+        var userId = _sessions.FindUserId(id);
+        var user = userId is null ? null : _users.FindById(userId.Value);
+        return user is null || user.User.IsDisabled
+            ? null
+            : new Caller(user.Id, user.Name, user.User.IsAdmin, Scopes.ForUser(user.Name, user.User.IsAdmin), id, null);
+    });
+
+    public Caller? FromToken(string token) => Cached(_byToken, token, t =>
+    {
+        var stored = _tokens.Find(t);
+        var user = stored is null ? null : _users.FindById(stored.UserId);
+        if (stored is null || user is null || user.User.IsDisabled)
+        {
+            return null;
+        }
+
+        var scopes = stored.Scopes.Contains(Scopes.Inherit) ? Scopes.ForUser(user.Name, user.User.IsAdmin) : stored.Scopes;
+        return new Caller(user.Id, user.Name, user.User.IsAdmin, scopes, null, stored.Id);
+    });
+
+    /// <summary>The id of an enabled user, or null.</summary>
+    public long? UserIdOf(string name) => _users.Find(name) is { User.IsDisabled: false } user ? user.Id : null;
+
+    private static Caller? Cached(ConcurrentDictionary<string, Caller> cache, string key, Func<string, Caller?> load)
+    {
+        if (cache.TryGetValue(key, out var hit))
+        {
+            return hit;
+        }
+
+        var caller = load(key);
+        if (caller is not null)
+        {
+            cache[key] = caller;
+        }
+
+        return caller;
+    }
+
+    private static string? TokenOf(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        foreach (var scheme in (ReadOnlySpan<string>)["token ", "bearer "])
+        {
+            if (header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase))
+            {
+                var value = header[scheme.Length..].Trim();
+                return value.Length > 0 ? value : null;
+            }
+        }
+
+        return request.Query["token"].ToString() is { Length: > 0 } q ? q : null;
+    }
+}

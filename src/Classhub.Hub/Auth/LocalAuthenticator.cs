@@ -1,0 +1,19 @@
+using Classhub.Core.Auth;
+using Classhub.Storage.Users;
+
+namespace Classhub.Hub.Auth;
+
+/// <summary>Local accounts: a password hash in the hub's database (set through an invite link or the CLI).</summary>
+internal sealed class LocalAuthenticator(UserStore users, PasswordHasher hasher) : IAuthenticator
+{
+    public string Id => "local";
+
+    public Task<AuthOutcome> AuthenticateAsync(PasswordCredentials credentials, CancellationToken cancellationToken)
+    {
+        var user = users.Find(credentials.UserName);
+        var ok = hasher.Verify(credentials.Password, user?.PasswordHash);
+        return Task.FromResult(ok && user is not null
+            ? AuthOutcome.Authenticated(user.Name)
+            : AuthOutcome.Rejected("invalid user name or password"));
+    }
+}

@@ -1,0 +1,49 @@
+namespace Classhub.Hub.Auth;
+
+/// <summary>
+/// JupyterHub's scope names, with its filters (<c>scope!user=NAME</c>, <c>scope!server=NAME/</c>), so single-user
+/// servers and JupyterHub clients read classhub's answers the way they read JupyterHub's.
+/// </summary>
+internal static class Scopes
+{
+    public const string AccessServers = "access:servers";
+    public const string Servers = "servers";
+    public const string ReadUsers = "read:users";
+    public const string AdminUsers = "admin:users";
+    public const string Tokens = "tokens";
+    public const string UsersActivity = "users:activity";
+    public const string ReadHub = "read:hub";
+
+    /// <summary>Held by a token that carries whatever its owner may do.</summary>
+    public const string Inherit = "inherit";
+
+    private static readonly string[] AdminScopes = ["admin-ui", AdminUsers, "admin:servers", AccessServers, Servers, ReadUsers, "list:users", Tokens, UsersActivity, ReadHub, "read:servers", "groups"];
+
+    /// <summary>What a signed-in person may do: everything for an admin, their own things otherwise.</summary>
+    public static IReadOnlyList<string> ForUser(string name, bool admin) => admin
+        ? AdminScopes
+        : [$"{AccessServers}!user={name}", $"{Servers}!user={name}", $"{ReadUsers}!user={name}", $"{Tokens}!user={name}", $"{UsersActivity}!user={name}", $"read:servers!user={name}"];
+
+    /// <summary>A server's own token: report activity, and be the OAuth client secret for its owner's server.</summary>
+    public static IReadOnlyList<string> ForServer(string name) => [$"{UsersActivity}!user={name}", $"{AccessServers}!server={name}/"];
+
+    /// <summary>What a single-user server asks for and checks (JUPYTERHUB_OAUTH_ACCESS_SCOPES).</summary>
+    public static IReadOnlyList<string> AccessTo(string owner) => [$"{AccessServers}!server={owner}/", $"{AccessServers}!user={owner}"];
+
+    /// <summary>True when <paramref name="held"/> grants <paramref name="scope"/> on <paramref name="owner"/>'s things.</summary>
+    public static bool Allows(IReadOnlyCollection<string> held, string scope, string owner)
+    {
+        foreach (var h in held)
+        {
+            if (h == scope || h == $"{scope}!user={owner}" || h == $"{scope}!server={owner}/")
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    public static bool AllowsAny(IReadOnlyCollection<string> held, string scope) =>
+        held.Any(h => h == scope || h.StartsWith(scope + "!", StringComparison.Ordinal));
+}

@@ -1,0 +1,52 @@
+namespace Classhub.Hub.Hosting;
+
+/// <summary>Everything the hub needs to know about where and how it runs. Built by the executable from flags and config.</summary>
+internal sealed record HubOptions
+{
+    /// <summary>State directory (database, logs).</summary>
+    public required string DataDir { get; init; }
+
+    /// <summary>Development mode: local state, plain HTTP on loopback, servers as the invoking user when not root.</summary>
+    public bool Dev { get; init; }
+
+    /// <summary>Where people reach the hub, e.g. http://127.0.0.1:8000 (used in printed links).</summary>
+    public required Uri PublicUrl { get; init; }
+
+    /// <summary>Where single-user servers reach the hub's API (loopback), e.g. http://127.0.0.1:8000.</summary>
+    public required Uri InternalUrl { get; init; }
+
+    /// <summary>Run servers as the Unix user of the same name (root), or as the hub's own user (null).</summary>
+    public bool RunAsUnixUsers { get; init; }
+
+    /// <summary>The single-user command; the spawner appends --ip/--port.</summary>
+    public IReadOnlyList<string> ServerCommand { get; init; } = ["jupyterhub-singleuser"];
+
+    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long an API POST to start a server waits before answering 202 instead of 201.</summary>
+    public TimeSpan SlowSpawnTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan StopGrace { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Servers with no activity for this long are stopped. Zero turns culling off.</summary>
+    public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromMinutes(60);
+
+    public TimeSpan CullInterval { get; init; } = TimeSpan.FromMinutes(1);
+
+    public TimeSpan SessionLifetime { get; init; } = TimeSpan.FromDays(14);
+
+    /// <summary>PBKDF2-SHA256 iterations for new password hashes (OWASP 2023: at least 600,000).</summary>
+    public int PasswordIterations { get; init; } = 600_000;
+
+    /// <summary>Failed sign-ins allowed per user name within <see cref="LoginWindow"/> before 429.</summary>
+    public int LoginFailuresPerUser { get; init; } = 5;
+
+    /// <summary>Failed sign-ins allowed per client address within <see cref="LoginWindow"/> before 429.</summary>
+    public int LoginFailuresPerAddress { get; init; } = 20;
+
+    public TimeSpan LoginWindow { get; init; } = TimeSpan.FromMinutes(5);
+
+    public string LogDir => Path.Combine(DataDir, "logs");
+
+    public bool SecureCookies => PublicUrl.Scheme == Uri.UriSchemeHttps;
+}

@@ -1,0 +1,93 @@
+using Classhub.Core.Auth;
+using Classhub.Hub.Api;
+using Classhub.Hub.Auth;
+using Classhub.Hub.Changes;
+using Classhub.Hub.Health;
+using Classhub.Hub.OAuth;
+using Classhub.Hub.Pages;
+using Classhub.Hub.Proxying;
+using Classhub.Hub.Servers;
+using Classhub.Hub.Web;
+using Classhub.Storage.Database;
+using Classhub.Storage.Invites;
+using Classhub.Storage.OAuth;
+using Classhub.Storage.Servers;
+using Classhub.Storage.Sessions;
+using Classhub.Storage.Tokens;
+using Classhub.Storage.Users;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Classhub.Hub.Hosting;
+
+/// <summary>The hub's parts (the map of its components) and its URL space.</summary>
+internal static class HubServiceCollectionExtensions
+{
+    public static IServiceCollection AddHubStorage(this IServiceCollection services, HubDatabase database)
+    {
+        services.AddSingleton(database);
+        services.AddSingleton<UserStore>();
+        services.AddSingleton<TokenStore>();
+        services.AddSingleton<SessionStore>();
+        services.AddSingleton<InviteStore>();
+        services.AddSingleton<ServerStore>();
+        services.AddSingleton<OAuthStore>();
+        return services;
+    }
+
+    public static IServiceCollection AddHub(this IServiceCollection services, HubOptions options)
+    {
+        services.AddSingleton(options);
+        services.AddSingleton<ChangeWatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<ChangeWatcher>());
+
+        services.AddSingleton<PasswordHasher>();
+        services.AddSingleton<IAuthenticator, LocalAuthenticator>();
+        services.AddSingleton<LoginRateLimiter>();
+        services.AddSingleton<LoginPipeline>();
+        services.AddSingleton<HubCookies>();
+        services.AddSingleton<Csrf>();
+        services.AddSingleton<CallerResolver>();
+
+        services.AddSingleton<ReadinessProbe>();
+        services.AddSingleton<ServerManager>();
+        services.AddSingleton<IdleCuller>();
+        services.AddHostedService<HubStartup>();
+        services.AddHostedService(sp => sp.GetRequiredService<IdleCuller>());
+        services.AddSingleton<ProxyGate>();
+
+        services.AddSingleton<ApiCaller>();
+        services.AddSingleton<RootEndpoints>();
+        services.AddSingleton<UsersEndpoints>();
+        services.AddSingleton<ServerEndpoints>();
+        services.AddSingleton<TokenEndpoints>();
+        services.AddSingleton<ActivityEndpoints>();
+        services.AddSingleton<OAuthEndpoints>();
+        services.AddSingleton<HealthEndpoints>();
+
+        services.AddSingleton<PageRenderer>();
+        services.AddSingleton<FormGuard>();
+        services.AddSingleton<LoginEndpoints>();
+        services.AddSingleton<InviteEndpoints>();
+        services.AddSingleton<HomeEndpoints>();
+        services.AddSingleton<AdminEndpoints>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapHub(this IEndpointRouteBuilder app)
+    {
+        RootEndpoints.Map(app);
+        UsersEndpoints.Map(app);
+        ServerEndpoints.Map(app);
+        TokenEndpoints.Map(app);
+        ActivityEndpoints.Map(app);
+        OAuthEndpoints.Map(app);
+        HealthEndpoints.Map(app);
+        LoginEndpoints.Map(app);
+        InviteEndpoints.Map(app);
+        HomeEndpoints.Map(app);
+        AdminEndpoints.Map(app);
+        StaticAssets.Map(app);
+        return app;
+    }
+}

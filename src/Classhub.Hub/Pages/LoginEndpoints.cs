@@ -1,0 +1,106 @@
+using System.Globalization;
+using Classhub.Hub.Auth;
+using Classhub.Storage.Sessions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Classhub.Hub.Pages;
+
+/// <summary>Sign in and sign out.</summary>
+internal sealed class LoginEndpoints(LoginPipeline login, PageRenderer pages, FormGuard forms, HubCookies cookies, SessionStore sessions, CallerResolver callers)
+{
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        var e = app.ServiceProvider.GetRequiredService<LoginEndpoints>();
+        app.MapGet("/hub/login", e.Show);
+        app.MapPost("/hub/login", e.Submit);
+        app.MapGet("/hub/logout", e.ConfirmLogout);
+        app.MapPost("/hub/logout", e.Logout);
+    }
+
+    private Task Show(HttpContext context)
+    {
+        var next = LocalRedirect.Safe(context.Request.Query["next"]);
+        if (callers.Resolve(context) is not null)
+        {
+            context.Response.Redirect(next);
+            return Task.CompletedTask;
+        }
+
+        return Form(context, next, null, "", StatusCodes.Status200OK);
+    }
+
+    private async Task Submit(HttpContext context)
+    {
+        var form = await forms.ReadAsync(context);
+        if (form is null)
+        {
+            return;
+        }
+
+        var next = LocalRedirect.Safe(form["next"]);
+        var name = form["username"].ToString();
+        var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        var result = await login.SignInAsync(name, form["password"].ToString(), address, context.RequestAborted);
+        if (result.RetryAfter is { } wait)
+        {
+            var seconds = (int)Math.Ceiling(wait.TotalSeconds);
+            context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            await Form(context, next, $"Too many failed sign-ins. Try again in {seconds} seconds.", name, StatusCodes.Status429TooManyRequests);
+            return;
+        }
+
+        if (result.SessionId is null)
+        {
+            await Form(context, next, "Invalid user name or password.", name, StatusCodes.Status401Unauthorized);
+            return;
+        }
+
+        cookies.SetSession(context.Response, result.SessionId);
+        context.Response.Redirect(next);
+    }
+
+    private Task ConfirmLogout(HttpContext context) =>
+        pages.Render(context, "Sign out", $"<section class=\"card\"><h1>Sign out</h1><form method=\"post\" action=\"/hub/logout\">{pages.CsrfField(context)}<button type=\"submit\">Sign out</button></form></section>");
+
+    private async Task Logout(HttpContext context)
+    {
+        if (await forms.ReadAsync(context) is null)
+        {
+            return;
+        }
+
+        if (context.Request.Cookies[HubCookies.Session] is { Length: > 0 } id)
+        {
+            sessions.Delete(id);
+            callers.Invalidate();
+        }
+
+        cookies.ClearSession(context.Response);
+        context.Response.Redirect("/hub/login");
+    }
+
+    private Task Form(HttpContext context, string next, string? error, string name, int status)
+    {
+        var alert = error is null ? "" : $"<p class=\"error\" role=\"alert\">{Html.E(error)}</p>";
+        var body = $"""
+            <section class="card narrow">
+              <h1>Sign in</h1>
+              {alert}
+              <form method="post" action="/hub/login">
+                {pages.CsrfField(context)}
+                <input type="hidden" name="next" value="{Html.Attr(next)}">
+                <label for="username">User name</label>
+                <input id="username" name="username" autocomplete="username" autocapitalize="none" autocorrect="off" spellcheck="false" required value="{Html.Attr(name)}">
+                <label for="password">Password</label>
+                <input id="password" name="password" type="password" autocomplete="current-password" required>
+                <button type="submit">Sign in</button>
+              </form>
+              <p class="hint">First time here? Use the invite link your instructor sent you.</p>
+            </section>
+            """;
+        return pages.Render(context, "Sign in", body, status);
+    }
+}

@@ -1,0 +1,42 @@
+using System.Text.Json;
+using Classhub.Hub.Api;
+using Classhub.Hub.Auth;
+using Classhub.Hub.Hosting;
+
+namespace Classhub.Hub.Servers;
+
+/// <summary>
+/// The environment JupyterHub gives a single-user server (DESIGN.md §3), so Debian's unmodified
+/// <c>jupyterhub-singleuser</c> finds its hub, its OAuth client and its URL prefix. The spawner adds
+/// <c>JUPYTERHUB_SERVICE_URL</c> once it knows the port.
+/// </summary>
+internal static class ServerEnvironment
+{
+    public static string ClientId(string userName) => $"jupyterhub-user-{userName}";
+
+    public static string CallbackPath(string userName) => $"/user/{userName}/oauth_callback";
+
+    public static Dictionary<string, string> For(string userName, string serverToken, HubOptions options)
+    {
+        var api = new Uri(options.InternalUrl, "hub/api").ToString();
+        var accessScopes = JsonSerializer.Serialize(Scopes.AccessTo(userName).ToArray(), HubJsonContext.Default.StringArray);
+        return new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["JUPYTERHUB_API_TOKEN"] = serverToken,
+            ["JPY_API_TOKEN"] = serverToken,
+            ["JUPYTERHUB_CLIENT_ID"] = ClientId(userName),
+            ["JUPYTERHUB_API_URL"] = api,
+            ["JUPYTERHUB_ACTIVITY_URL"] = $"{api}/users/{userName}/activity",
+            ["JUPYTERHUB_BASE_URL"] = "/",
+            ["JUPYTERHUB_HOST"] = "",
+            ["JUPYTERHUB_USER"] = userName,
+            ["JUPYTERHUB_SERVER_NAME"] = "",
+            ["JUPYTERHUB_SERVICE_PREFIX"] = $"/user/{userName}/",
+            ["JUPYTERHUB_OAUTH_CALLBACK_URL"] = CallbackPath(userName),
+            ["JUPYTERHUB_OAUTH_SCOPES"] = accessScopes,
+            ["JUPYTERHUB_OAUTH_ACCESS_SCOPES"] = accessScopes,
+            ["JUPYTERHUB_OAUTH_CLIENT_ALLOWED_SCOPES"] = "[]",
+            ["JUPYTERHUB_ADMIN_ACCESS"] = "1",
+        };
+    }
+}

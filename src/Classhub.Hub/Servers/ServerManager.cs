@@ -1,0 +1,297 @@
+using System.Collections.Concurrent;
+using Classhub.Core.Routing;
+using Classhub.Core.Servers;
+using Classhub.Hub.Auth;
+using Classhub.Hub.Hosting;
+using Classhub.Storage.OAuth;
+using Classhub.Storage.Servers;
+using Classhub.Storage.Tokens;
+using Classhub.Storage.Users;
+using Microsoft.Extensions.Logging;
+
+namespace Classhub.Hub.Servers;
+
+/// <summary>
+/// Orchestrates each user's server: spawn → wait until its HTTP answers → route → persist, and the reverse on
+/// stop. One start or stop per user at a time; starts run in the background and report progress.
+/// </summary>
+internal sealed partial class ServerManager(
+    ISpawner spawner,
+    IRouteTable routes,
+    ServerStore servers,
+    TokenStore tokens,
+    OAuthStore oauth,
+    HubOptions options,
+    TimeProvider time,
+    ReadinessProbe readiness,
+    ILogger<ServerManager> logger)
+{
+    private readonly ConcurrentDictionary<string, ServerEntry> _entries = new(StringComparer.Ordinal);
+
+    public string SpawnerKind => spawner.Kind;
+
+    public ServerEntry Entry(long userId, string userName) => _entries.GetOrAdd(userName, _ => new ServerEntry(userId, userName));
+
+    public ServerEntry? Find(string userName) => _entries.TryGetValue(userName, out var e) ? e : null;
+
+    public IEnumerable<ServerEntry> Entries => _entries.Values;
+
+    /// <summary>Starts the user's server unless it is running or starting; returns the task that completes when it is ready or failed.</summary>
+    public Task StartAsync(long userId, string userName)
+    {
+        var entry = Entry(userId, userName);
+        lock (entry)
+        {
+            if (entry.Phase is ServerPhase.Running)
+            {
+                return Task.CompletedTask;
+            }
+
+            if (entry.Phase is ServerPhase.Starting or ServerPhase.Stopping && entry.Pending is { IsCompleted: false } pending)
+            {
+                return pending;
+            }
+
+            entry.Phase = ServerPhase.Starting;
+            entry.LastError = null;
+            entry.Progress = new SpawnProgress();
+            entry.Progress.Add(new ProgressEvent(0, "Server requested"));
+            entry.Pending = Task.Run(() => SpawnAsync(entry));
+            return entry.Pending;
+        }
+    }
+
+    /// <summary>Stops the user's server (idempotent); returns when it is stopped.</summary>
+    public Task StopAsync(string userName, string reason)
+    {
+        if (Find(userName) is not { } entry)
+        {
+            return Task.CompletedTask;
+        }
+
+        lock (entry)
+        {
+            if (entry.Phase is ServerPhase.Stopped)
+            {
+                return Task.CompletedTask;
+            }
+
+            var previous = entry.Pending ?? Task.CompletedTask;
+            entry.Phase = ServerPhase.Stopping;
+            routes.Remove(userName);
+            entry.Pending = Task.Run(async () =>
+            {
+                await previous.ContinueWith(_ => { }, TaskScheduler.Default);
+                await StopCoreAsync(entry, reason);
+            });
+            return entry.Pending;
+        }
+    }
+
+    /// <summary>Records proxy traffic or an activity report (memory only; the culler writes it to the database).</summary>
+    public void Touch(string userName, DateTimeOffset? when = null)
+    {
+        if (Find(userName) is { } entry)
+        {
+            var at = when ?? time.GetUtcNow();
+            if (entry.LastActivity is null || entry.LastActivity < at)
+            {
+                entry.LastActivity = at;
+                entry.ActivityDirty = true;
+            }
+        }
+    }
+
+    /// <summary>At start-up: re-attach to servers that kept running while the hub was down; mark the others stopped.</summary>
+    public async Task ReattachAsync(CancellationToken cancellationToken)
+    {
+        foreach (var stored in servers.ListActive())
+        {
+            var entry = Entry(stored.UserId, stored.UserName);
+            entry.LastActivity = stored.LastActivity;
+            var status = stored.State is null ? ServerStatus.Stopped() : await spawner.PollAsync(stored.State, cancellationToken);
+            if (status.Running && stored.Url is not null)
+            {
+                entry.Phase = ServerPhase.Running;
+                entry.Url = stored.Url;
+                entry.State = stored.State;
+                entry.StartedAt = stored.StartedAt;
+                entry.Progress.Add(new ProgressEvent(100, "Server ready", Ready: true, Url: entry.UserName));
+                routes.Set(stored.UserName, stored.Url);
+                servers.Save(entry.UserId, ServerPhase.Running, stored.Url, spawner.Kind, stored.State, stored.StartedAt, null);
+                LogReattached(logger, stored.UserName, stored.Url);
+            }
+            else
+            {
+                await StopCoreAsync(entry, "it was not running when the hub started");
+            }
+        }
+    }
+
+    /// <summary>Polls every running server; a server that died is marked stopped and its route removed.</summary>
+    public async Task CheckRunningAsync(CancellationToken cancellationToken)
+    {
+        foreach (var entry in _entries.Values.Where(e => e.Phase == ServerPhase.Running && e.State is not null))
+        {
+            var status = await spawner.PollAsync(entry.State!, cancellationToken);
+            if (!status.Running)
+            {
+                LogDied(logger, entry.UserName, status.Detail ?? $"exit code {status.ExitCode}");
+                await StopAsync(entry.UserName, "it exited");
+            }
+        }
+    }
+
+    private async Task SpawnAsync(ServerEntry entry)
+    {
+        var name = entry.UserName;
+        string? state = null;
+        try
+        {
+            var (token, _) = tokens.Create(entry.UserId, TokenKind.Server, Scopes.ForServer(name), "server", null, ServerEnvironment.ClientId(name));
+            oauth.SaveClient(ServerEnvironment.ClientId(name), entry.UserId, token, ServerEnvironment.CallbackPath(name), Scopes.AccessTo(name));
+            Directory.CreateDirectory(options.LogDir);
+            var request = new SpawnRequest(
+                name,
+                options.RunAsUnixUsers ? name : null,
+                options.ServerCommand,
+                ServerEnvironment.For(name, token, options),
+                Path.Combine(options.LogDir, $"{name}.log"),
+                ResourceLimits.None);
+
+            entry.Progress.Add(new ProgressEvent(10, "Starting your server"));
+            using var timeout = new CancellationTokenSource(options.StartTimeout, time);
+            var result = await spawner.StartAsync(request, timeout.Token);
+            if (result.Failure is { } failure)
+            {
+                await FailAsync(entry, null, failure.Message);
+                return;
+            }
+
+            var server = result.Server!;
+            state = server.State;
+            entry.Url = server.Url;
+            entry.State = server.State;
+            entry.StartedAt = time.GetUtcNow();
+            servers.Save(entry.UserId, ServerPhase.Starting, server.Url, spawner.Kind, server.State, entry.StartedAt, null);
+            entry.Progress.Add(new ProgressEvent(50, "Server started, waiting for it to answer"));
+
+            var wait = await readiness.WaitAsync(server.Url, $"/user/{name}/api", () => spawner.PollAsync(server.State, CancellationToken.None), timeout.Token);
+            if (wait is not null)
+            {
+                await FailAsync(entry, server.State, wait + LogTail(request.LogPath));
+                return;
+            }
+
+            lock (entry)
+            {
+                if (entry.Phase != ServerPhase.Starting)
+                {
+                    return;
+                }
+
+                entry.Phase = ServerPhase.Running;
+                entry.LastActivity = time.GetUtcNow();
+                entry.ActivityDirty = true;
+                routes.Set(name, server.Url);
+            }
+
+            servers.Save(entry.UserId, ServerPhase.Running, server.Url, spawner.Kind, server.State, entry.StartedAt, null);
+            entry.Progress.Add(new ProgressEvent(100, "Server ready", Ready: true, Url: $"/user/{name}/"));
+            LogStarted(logger, name, server.Url);
+        }
+        catch (OperationCanceledException)
+        {
+            await FailAsync(entry, state, $"the server did not start within {options.StartTimeout.TotalSeconds:0} seconds");
+        }
+#pragma warning disable CA1031 // a failing spawn must never take the hub down; it is reported on the spawn page
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            LogSpawnCrashed(logger, name, e);
+            await FailAsync(entry, state, "an internal error occurred; the administrator can find it in the hub's log");
+        }
+    }
+
+    private async Task FailAsync(ServerEntry entry, string? state, string reason)
+    {
+        var message = $"starting server for {entry.UserName}: {reason}";
+        LogSpawnFailed(logger, message);
+        if (state is not null)
+        {
+            await spawner.StopAsync(state, options.StopGrace, CancellationToken.None);
+        }
+
+        Cleanup(entry);
+        lock (entry)
+        {
+            entry.Phase = ServerPhase.Stopped;
+            entry.LastError = message;
+        }
+
+        servers.Save(entry.UserId, ServerPhase.Stopped, null, spawner.Kind, null, null, message);
+        entry.Progress.Add(new ProgressEvent(100, message, Failed: true));
+    }
+
+    private async Task StopCoreAsync(ServerEntry entry, string reason)
+    {
+        routes.Remove(entry.UserName);
+        if (entry.State is { } state)
+        {
+            await spawner.StopAsync(state, options.StopGrace, CancellationToken.None);
+        }
+        else if (servers.Find(entry.UserId)?.State is { } stored)
+        {
+            await spawner.StopAsync(stored, options.StopGrace, CancellationToken.None);
+        }
+
+        Cleanup(entry);
+        lock (entry)
+        {
+            entry.Phase = ServerPhase.Stopped;
+            entry.Url = null;
+            entry.State = null;
+        }
+
+        servers.Save(entry.UserId, ServerPhase.Stopped, null, spawner.Kind, null, null, null);
+        LogStopped(logger, entry.UserName, reason);
+    }
+
+    private void Cleanup(ServerEntry entry)
+    {
+        var clientId = ServerEnvironment.ClientId(entry.UserName);
+        tokens.DeleteForClient(clientId);
+        oauth.DeleteClient(clientId);
+    }
+
+    private static string LogTail(string path)
+    {
+        try
+        {
+            var lines = File.ReadLines(path).TakeLast(15).ToList();
+            return lines.Count == 0 ? "" : "\n--- last lines of the server's log ---\n" + string.Join('\n', lines);
+        }
+        catch (IOException)
+        {
+            return "";
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "server for {User} is ready at {Url}")]
+    private static partial void LogStarted(ILogger logger, string user, Uri url);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "re-attached to the running server of {User} at {Url}")]
+    private static partial void LogReattached(ILogger logger, string user, Uri url);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "server for {User} stopped: {Reason}")]
+    private static partial void LogStopped(ILogger logger, string user, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "server for {User} is gone: {Reason}")]
+    private static partial void LogDied(ILogger logger, string user, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Message}")]
+    private static partial void LogSpawnFailed(ILogger logger, string message);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "starting server for {User} failed with an internal error")]
+    private static partial void LogSpawnCrashed(ILogger logger, string user, Exception exception);
+}

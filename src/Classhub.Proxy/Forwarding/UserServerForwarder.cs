@@ -1,0 +1,48 @@
+using System.Diagnostics;
+using System.Net;
+using Microsoft.AspNetCore.Http;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Classhub.Proxy.Forwarding;
+
+/// <summary>
+/// Forwards one request (HTTP or WebSocket upgrade) to a user's server with YARP's forwarder over one shared,
+/// pooled, keep-alive connection pool. No per-user configuration: the caller passes the target it looked up.
+/// </summary>
+internal sealed class UserServerForwarder : IDisposable
+{
+    private readonly IHttpForwarder _forwarder;
+    private readonly HttpMessageInvoker _client;
+    private readonly UserServerTransformer _transformer;
+    private readonly ForwarderRequestConfig _requestConfig = new() { ActivityTimeout = TimeSpan.FromMinutes(10) };
+
+    public UserServerForwarder(IHttpForwarder forwarder, ProxyOptions options)
+    {
+        _forwarder = forwarder;
+        _transformer = new UserServerTransformer(options.HubCookieName);
+        _client = new HttpMessageInvoker(new SocketsHttpHandler
+        {
+            UseProxy = false,
+            AllowAutoRedirect = false,
+            AutomaticDecompression = DecompressionMethods.None,
+            UseCookies = false,
+            EnableMultipleHttp2Connections = true,
+            ActivityHeadersPropagator = new ReverseProxyPropagator(DistributedContextPropagator.CreateNoOutputPropagator()),
+            ConnectTimeout = TimeSpan.FromSeconds(15),
+            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(2),
+            MaxConnectionsPerServer = int.MaxValue,
+        });
+    }
+
+    /// <summary>Forwards the request; returns the forwarder's error (None on success). The forwarder answers 502 (504 on timeout) itself when nothing was sent yet.</summary>
+    public async ValueTask<ForwarderError> ForwardAsync(HttpContext context, Uri target)
+    {
+        return await _forwarder.SendAsync(context, target.GetLeftPart(UriPartial.Authority), _client, _requestConfig, _transformer);
+    }
+
+    public void Dispose() => _client.Dispose();
+}
+
+/// <summary>Proxy settings.</summary>
+/// <param name="HubCookieName">The hub's session cookie, stripped from every forwarded request.</param>
+internal sealed record ProxyOptions(string HubCookieName);

@@ -1,0 +1,39 @@
+using System.CommandLine;
+
+namespace Classhub.Cli;
+
+/// <summary>The root command and its subcommands; exit 0 ok, 1 failed, 2 usage.</summary>
+internal sealed class CommandLine(RootCommand root)
+{
+    public const int Ok = 0;
+    public const int Failed = 1;
+    public const int Usage = 2;
+
+    public static CommandLine Build()
+    {
+        var root = new RootCommand("classhub: a classroom hub for Jupyter. Sign-in, per-student servers, proxy, courses.");
+        root.Options.Add(CommonOptions.DataDir);
+        root.Options.Add(CommonOptions.Dev);
+        root.Subcommands.Add(ServeCommand.Create());
+        root.Subcommands.Add(UserCommands.Create());
+        root.Subcommands.Add(TokenCommands.Create());
+        return new CommandLine(root);
+    }
+
+    public int Run(string[] args)
+    {
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0 && !args.Contains("--help") && !args.Contains("-h"))
+        {
+            foreach (var error in parsed.Errors)
+            {
+                Console.Error.WriteLine($"classhub: {error.Message}");
+            }
+
+            Console.Error.WriteLine("Run 'classhub --help' (or 'classhub COMMAND --help') for usage.");
+            return Usage;
+        }
+
+        return parsed.Invoke();
+    }
+}
