@@ -10,11 +10,11 @@ namespace Classhub.Spawning.LocalProcess;
 /// <c>sh</c> (still root: opens the log for append and points stdin at /dev/null, so the server holds no pipe to
 /// the hub and survives it) → <c>prlimit</c> (rlimits, when asked) → <c>setpriv</c> (uid, gid, groups; only
 /// when a Unix account is given) → the program with its listen arguments. The log path travels as an argument,
-/// so the environment the server sees is exactly the one the spawner built.
+/// and sh's own PWD is unset, so the environment the server sees is exactly the one the spawner built.
 /// </summary>
 internal static class LaunchCommand
 {
-    private const string ShellScript = "log=$1; shift; exec \"$@\" </dev/null >>\"$log\" 2>&1";
+    private const string ShellScript = "log=$1; shift; unset PWD; exec \"$@\" </dev/null >>\"$log\" 2>&1";
 
     public static IReadOnlyList<string> Build(
         LocalProcessSpawnerOptions options,

@@ -113,6 +113,7 @@ internal sealed class LocalProcessSpawner : ISpawner
         SetEnvironment(info.Environment, request, account, host, port);
 
         Process process;
+        Descriptors.MarkInheritedCloseOnExec();
         try
         {
             process = Process.Start(info) ?? throw new InvalidOperationException("Process.Start returned null");

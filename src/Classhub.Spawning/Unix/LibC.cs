@@ -36,6 +36,11 @@ internal static unsafe partial class LibC
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     public static partial int Kill(int pid, int sig);
 
+    public const uint CLOSE_RANGE_CLOEXEC = 4;
+
+    [LibraryImport("libc", EntryPoint = "close_range", SetLastError = true)]
+    public static partial int CloseRange(uint first, uint last, int flags);
+
     [LibraryImport("libc", EntryPoint = "geteuid")]
     public static partial uint GetEUid();
 }

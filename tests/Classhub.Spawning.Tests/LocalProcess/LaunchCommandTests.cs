@@ -17,7 +17,7 @@ public sealed class LaunchCommandTests
 
         Assert.Equal(
             [
-                "/usr/bin/setsid", "/bin/sh", "-c", "log=$1; shift; exec \"$@\" </dev/null >>\"$log\" 2>&1", "sh", "/var/log/x.log",
+                "/usr/bin/setsid", "/bin/sh", "-c", "log=$1; shift; unset PWD; exec \"$@\" </dev/null >>\"$log\" 2>&1", "sh", "/var/log/x.log",
                 "/usr/bin/prlimit", "--nofile=64", "--nproc=5", "--as=1024", "--",
                 "/usr/bin/setpriv", "--reuid=1001", "--regid=1002", "--groups=1002,27", "--",
                 "/usr/bin/prog", "--a", "--port=9",
