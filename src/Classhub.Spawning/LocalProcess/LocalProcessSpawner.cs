@@ -22,6 +22,7 @@ internal sealed class LocalProcessSpawner : ISpawner
     private readonly IProcessRunner _runner;
     private readonly TimeProvider _time;
     private readonly ILogger<LocalProcessSpawner> _logger;
+    private readonly PortPicker _ports;
 
     // Servers this instance started, by PID: they are our children, so only we can reap them and learn exit codes.
     private readonly ConcurrentDictionary<int, (ulong StartTime, Process Process)> _children = new();
@@ -32,6 +33,7 @@ internal sealed class LocalProcessSpawner : ISpawner
         _runner = runner;
         _time = time;
         _logger = logger;
+        _ports = new PortPicker(time);
     }
 
     public string Kind => "local-process";
@@ -43,6 +45,7 @@ internal sealed class LocalProcessSpawner : ISpawner
             throw new ArgumentException("the spawn request has an empty command", nameof(request));
         }
 
+        cancellationToken.ThrowIfCancellationRequested();
         var result = await TryStartAsync(request, cancellationToken);
         if (result.Failure is { } failure)
         {
@@ -97,7 +100,7 @@ internal sealed class LocalProcessSpawner : ISpawner
         }
 
         var host = _options.ListenHost;
-        var port = FreePort.Pick(IPAddress.Parse(host));
+        var port = _ports.Pick(IPAddress.Parse(host));
         var listen = new[] { $"--ip={host}", FormattableString.Invariant($"--port={port}") };
         var argv = LaunchCommand.Build(_options, runAs, request.Limits, programPath, request.Command.Skip(1).Concat(listen), request.LogPath);
         var info = new ProcessStartInfo(argv[0])
@@ -112,6 +115,7 @@ internal sealed class LocalProcessSpawner : ISpawner
 
         SetEnvironment(info.Environment, request, account, host, port);
 
+        cancellationToken.ThrowIfCancellationRequested();
         Process process;
         Descriptors.MarkInheritedCloseOnExec();
         try
@@ -130,20 +134,24 @@ internal sealed class LocalProcessSpawner : ISpawner
         // setsid makes the server a session and group leader without forking (its parent, us, is not a group
         // leader of its own), so the process group id is the PID.
         var state = new LocalProcessState(pid, pid, startTime, host, port, request.UnixUser);
-        if (cancellationToken.IsCancellationRequested)
+        try
         {
-            await StopAsync(state.Serialize(), TimeSpan.Zero, CancellationToken.None);
             cancellationToken.ThrowIfCancellationRequested();
-        }
-
-        if (_options.StartGrace > TimeSpan.Zero)
-        {
-            await Task.Delay(_options.StartGrace, _time, cancellationToken);
-            if (process.HasExited)
+            if (_options.StartGrace > TimeSpan.Zero)
             {
-                _children.TryRemove(pid, out _);
-                return SpawnResult.Failed("exited-early", $"{doing}: the server exited with code {process.ExitCode} at once; the end of its log '{request.LogPath}':\n{LogTail(request.LogPath)}");
+                await Task.Delay(_options.StartGrace, _time, cancellationToken);
+                if (process.HasExited)
+                {
+                    _children.TryRemove(pid, out _);
+                    return SpawnResult.Failed("exited-early", $"{doing}: the server exited with code {process.ExitCode} at once; the end of its log '{request.LogPath}':\n{LogTail(request.LogPath)}");
+                }
             }
+        }
+        catch (OperationCanceledException)
+        {
+            // The contract: cancelling a start leaves no half-started server behind.
+            await StopAsync(state.Serialize(), TimeSpan.Zero, CancellationToken.None);
+            throw;
         }
 
         Log.ServerStarted(_logger, request.UserName, account.Name, pid, port);
@@ -285,7 +293,9 @@ internal sealed class LocalProcessSpawner : ISpawner
         var args = new List<string> { "-m", "-s", "/bin/bash" };
         args.AddRange(_options.UserAddArguments);
         args.Add(unixUser);
-        var result = await _runner.RunAsync(_options.UserAddPath, args, cancellationToken);
+        // Not cancelled half-way: a killed useradd can leave an account without its home.
+        var result = await _runner.RunAsync(_options.UserAddPath, args, CancellationToken.None);
+        cancellationToken.ThrowIfCancellationRequested();
 
         // useradd exits 9 when the name is taken: another start for the same user won the race, which is fine.
         if (!result.Succeeded && result.ExitCode != 9)

@@ -337,6 +337,64 @@ public sealed class LocalProcessSpawnerTests : IDisposable
         Assert.Contains("program 'no-such-program-xyz' not found on PATH", health.Detail, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task StartAsync_ExitWithinStartGrace_FailsWithLogTail()
+    {
+        var spawner = NewSpawner(new LocalProcessSpawnerOptions { StartGrace = TimeSpan.FromSeconds(3) });
+
+        var result = await spawner.StartAsync(Request(("TEST_MODE", "exit3")), CancellationToken.None);
+
+        Assert.Equal("exited-early", result.Failure!.Reason);
+        Assert.Contains("exited with code 3", result.Failure.Message, StringComparison.Ordinal);
+        Assert.Contains("stderr-marker", result.Failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StartAsync_RunningAfterStartGrace_Started()
+    {
+        var spawner = NewSpawner(new LocalProcessSpawnerOptions { StartGrace = TimeSpan.FromMilliseconds(500) });
+
+        var (server, _) = await StartAsync(spawner, Request());
+
+        Assert.Equal($"hello from {_user.Name}", await Proc.GetAsync(server.Url));
+    }
+
+    [Fact]
+    public async Task StartAsync_CancelledDuringStartGrace_ThrowsAndLeavesNoServer()
+    {
+        var spawner = NewSpawner(new LocalProcessSpawnerOptions { StartGrace = TimeSpan.FromSeconds(30) });
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => spawner.StartAsync(Request(), cancel.Token));
+
+        await Proc.WaitUntilAsync(() => !ServersOfThisTestRunning(), "no server of this test to be left", 5);
+    }
+
+    [Fact]
+    public async Task StartAsync_AlreadyCancelled_ThrowsWithoutStarting()
+    {
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(
+            () => NewSpawner().StartAsync(Request() with { UnixUser = null }, new CancellationToken(canceled: true)));
+
+        Assert.False(ServersOfThisTestRunning());
+    }
+
+    private bool ServersOfThisTestRunning() =>
+        Directory.EnumerateDirectories("/proc")
+            .Where(d => int.TryParse(Path.GetFileName(d), out _))
+            .Any(d =>
+            {
+                try
+                {
+                    return File.ReadAllText(Path.Combine(d, "cmdline")).Contains(_server.ScriptPath, StringComparison.Ordinal)
+                        && ProcStat.Read(int.Parse(Path.GetFileName(d), CultureInfo.InvariantCulture)) is { IsZombie: false };
+                }
+                catch (IOException)
+                {
+                    return false;
+                }
+            });
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private async Task<(Uri Url, string State)> StartAndForgetAsync()
     {
