@@ -1,0 +1,410 @@
+using System.Collections.Concurrent;
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using Classhub.Core.Servers;
+using Classhub.Core.Users;
+using Classhub.Spawning.Processes;
+using Classhub.Spawning.Unix;
+using Microsoft.Extensions.Logging;
+
+namespace Classhub.Spawning.LocalProcess;
+
+/// <summary>
+/// Runs each server as a local process: as its Unix account when the hub is root (creating the account on demand),
+/// as the hub's own user otherwise (development mode). See <see cref="LaunchCommand"/> for how it is started and
+/// <see cref="LocalProcessState"/> for how a later hub process finds it again.
+/// </summary>
+internal sealed class LocalProcessSpawner : ISpawner
+{
+    private readonly LocalProcessSpawnerOptions _options;
+    private readonly IProcessRunner _runner;
+    private readonly TimeProvider _time;
+    private readonly ILogger<LocalProcessSpawner> _logger;
+    private readonly PortPicker _ports;
+
+    // Servers this instance started, by PID: they are our children, so only we can reap them and learn exit codes.
+    private readonly ConcurrentDictionary<int, (ulong StartTime, Process Process)> _children = new();
+
+    public LocalProcessSpawner(LocalProcessSpawnerOptions options, IProcessRunner runner, TimeProvider time, ILogger<LocalProcessSpawner> logger)
+    {
+        _options = options;
+        _runner = runner;
+        _time = time;
+        _logger = logger;
+        _ports = new PortPicker(time);
+    }
+
+    public string Kind => "local-process";
+
+    public async Task<SpawnResult> StartAsync(SpawnRequest request, CancellationToken cancellationToken)
+    {
+        if (request.Command.Count == 0)
+        {
+            throw new ArgumentException("the spawn request has an empty command", nameof(request));
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        var result = await TryStartAsync(request, cancellationToken);
+        if (result.Failure is { } failure)
+        {
+            Log.SpawnFailed(_logger, request.UserName, failure.Reason, failure.Message);
+        }
+
+        return result;
+    }
+
+    private async Task<SpawnResult> TryStartAsync(SpawnRequest request, CancellationToken cancellationToken)
+    {
+        var doing = $"starting server for {request.UserName}";
+        UnixAccount? runAs = null;
+        UnixAccount account;
+        if (request.UnixUser is { } unixUser)
+        {
+            var (found, failure) = await EnsureAccountAsync(request.UserName, unixUser, doing, cancellationToken);
+            if (failure is not null)
+            {
+                return failure;
+            }
+
+            runAs = account = found!;
+        }
+        else
+        {
+            var uid = LibC.GetEUid();
+            account = UnixAccounts.FindByUid(uid)
+                ?? throw new InvalidOperationException($"the hub's own uid {uid} has no entry in the password database");
+        }
+
+        if (!Directory.Exists(account.Home))
+        {
+            return SpawnResult.Failed("home-missing", $"{doing}: home directory '{account.Home}' of Unix user '{account.Name}' does not exist; create it or recreate the account with useradd -m");
+        }
+
+        var program = request.Command[0];
+        var programPath = ExecutableSearch.Find(program, _options.SearchPath);
+        if (programPath is null)
+        {
+            return SpawnResult.Failed("program-not-found", $"{doing}: program '{program}' not found on PATH ({_options.SearchPath}){InstallHint(program)}");
+        }
+
+        if (PrepareLog(request.LogPath) is { } logProblem)
+        {
+            return SpawnResult.Failed("log-not-writable", $"{doing}: cannot write the server log '{request.LogPath}': {logProblem}");
+        }
+
+        if (request.Limits.Cpus is not null)
+        {
+            Log.CpuLimitIgnored(_logger, request.UserName);
+        }
+
+        var host = _options.ListenHost;
+        var port = _ports.Pick(IPAddress.Parse(host));
+        var listen = new[] { $"--ip={host}", FormattableString.Invariant($"--port={port}") };
+        var argv = LaunchCommand.Build(_options, runAs, request.Limits, programPath, request.Command.Skip(1).Concat(listen), request.LogPath);
+        var info = new ProcessStartInfo(argv[0])
+        {
+            UseShellExecute = false,
+            WorkingDirectory = account.Home,
+        };
+        foreach (var arg in argv.Skip(1))
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        SetEnvironment(info.Environment, request, account, host, port);
+
+        cancellationToken.ThrowIfCancellationRequested();
+        Process process;
+        Descriptors.MarkInheritedCloseOnExec();
+        try
+        {
+            process = Process.Start(info) ?? throw new InvalidOperationException("Process.Start returned null");
+        }
+        catch (Win32Exception e)
+        {
+            return SpawnResult.Failed("launch-failed", $"{doing}: could not run {argv[0]}: {e.Message}");
+        }
+
+        var pid = process.Id;
+        var startTime = ProcStat.Read(pid, _options.ProcRoot)?.StartTime ?? 0;
+        _children[pid] = (startTime, process);
+
+        // setsid makes the server a session and group leader without forking (its parent, us, is not a group
+        // leader of its own), so the process group id is the PID.
+        var state = new LocalProcessState(pid, pid, startTime, host, port, request.UnixUser);
+        try
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (_options.StartGrace > TimeSpan.Zero)
+            {
+                await Task.Delay(_options.StartGrace, _time, cancellationToken);
+                if (process.HasExited)
+                {
+                    _children.TryRemove(pid, out _);
+                    return SpawnResult.Failed("exited-early", $"{doing}: the server exited with code {process.ExitCode} at once; the end of its log '{request.LogPath}':\n{LogTail(request.LogPath)}");
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The contract: cancelling a start leaves no half-started server behind.
+            await StopAsync(state.Serialize(), TimeSpan.Zero, CancellationToken.None);
+            throw;
+        }
+
+        Log.ServerStarted(_logger, request.UserName, account.Name, pid, port);
+        return SpawnResult.Started(new SpawnedServer(new Uri(FormattableString.Invariant($"http://{host}:{port}")), state.Serialize()));
+    }
+
+    public Task<ServerStatus> PollAsync(string state, CancellationToken cancellationToken)
+    {
+        var s = LocalProcessState.Parse(state);
+        if (_children.TryGetValue(s.Pid, out var child) && child.StartTime == s.StartTime && child.Process.HasExited)
+        {
+            var code = child.Process.ExitCode;
+            return Task.FromResult(ServerStatus.Stopped(code, $"exited with code {code}"));
+        }
+
+        var stat = ProcStat.Read(s.Pid, _options.ProcRoot);
+        if (stat is null || stat.StartTime != s.StartTime)
+        {
+            return Task.FromResult(ServerStatus.Stopped(null, $"process {s.Pid} is gone"));
+        }
+
+        if (stat.IsZombie)
+        {
+            return Task.FromResult(ServerStatus.Stopped(null, $"process {s.Pid} has exited"));
+        }
+
+        return Task.FromResult(ServerStatus.Alive);
+    }
+
+    public async Task StopAsync(string state, TimeSpan grace, CancellationToken cancellationToken)
+    {
+        var s = LocalProcessState.Parse(state);
+        try
+        {
+            // Another process holding our PID means our group is gone: Linux does not reuse a number that is
+            // still some group's id. With no process at that PID, any group with that id is what is left of ours.
+            var leader = ProcStat.Read(s.Pid, _options.ProcRoot);
+            if (leader is not null && leader.StartTime != s.StartTime)
+            {
+                return;
+            }
+
+            Log.Stopping(_logger, s.Pid, s.ProcessGroup, grace);
+            if (!Signals.SendToGroup(s.ProcessGroup, LibC.SIGTERM))
+            {
+                return;
+            }
+
+            if (await WaitForGroupExitAsync(s.ProcessGroup, grace, cancellationToken))
+            {
+                return;
+            }
+
+            Log.Killing(_logger, s.ProcessGroup, grace);
+            if (!Signals.SendToGroup(s.ProcessGroup, LibC.SIGKILL))
+            {
+                return;
+            }
+
+            if (!await WaitForGroupExitAsync(s.ProcessGroup, _options.KillWait, cancellationToken))
+            {
+                Log.StillAlive(_logger, s.ProcessGroup);
+            }
+        }
+        finally
+        {
+            Forget(s);
+        }
+    }
+
+    public Task<SpawnerHealth> CheckHealthAsync(CancellationToken cancellationToken)
+    {
+        var problems = new List<string>();
+        var found = new List<string>();
+        var program = ExecutableSearch.Find(_options.Program, _options.SearchPath);
+        if (program is null)
+        {
+            problems.Add($"program '{_options.Program}' not found on PATH ({_options.SearchPath}){InstallHint(_options.Program)}");
+        }
+        else
+        {
+            found.Add($"{_options.Program} at {program}");
+        }
+
+        var tools = new List<string> { _options.SetsidPath, _options.ShellPath };
+        var root = UnixAccounts.IsRoot;
+        if (root)
+        {
+            tools.Add(_options.SetprivPath);
+            tools.Add(_options.PrlimitPath);
+            if (_options.CreateUsers)
+            {
+                tools.Add(_options.UserAddPath);
+            }
+        }
+
+        foreach (var tool in tools)
+        {
+            if (ExecutableSearch.IsExecutable(tool))
+            {
+                found.Add(tool);
+            }
+            else
+            {
+                problems.Add($"{tool} is missing (Debian: util-linux, passwd)");
+            }
+        }
+
+        var mode = root ? "root: servers run as their Unix users" : "not root: servers run as the hub's own user";
+        var detail = problems.Count == 0
+            ? $"{mode}; found {string.Join(", ", found)}"
+            : $"{mode}; {string.Join("; ", problems)}";
+        return Task.FromResult(new SpawnerHealth(problems.Count == 0, detail));
+    }
+
+    private async Task<(UnixAccount? Account, SpawnResult? Failure)> EnsureAccountAsync(string user, string unixUser, string doing, CancellationToken cancellationToken)
+    {
+        if (UserName.Problem(unixUser) is { } problem)
+        {
+            return (null, SpawnResult.Failed("invalid-unix-user", $"{doing}: Unix user name {problem}"));
+        }
+
+        if (!UnixAccounts.IsRoot)
+        {
+            return (null, SpawnResult.Failed("not-root", $"{doing}: running a server as Unix user '{unixUser}' needs root; run the hub as root or in development mode"));
+        }
+
+        if (UnixAccounts.FindByName(unixUser) is { } existing)
+        {
+            return (existing, null);
+        }
+
+        if (!_options.CreateUsers)
+        {
+            return (null, SpawnResult.Failed("unix-user-missing", $"{doing}: Unix user '{unixUser}' does not exist and creating users is turned off; create it with useradd -m {unixUser}"));
+        }
+
+        Log.CreatingUnixUser(_logger, user, unixUser);
+        var args = new List<string> { "-m", "-s", "/bin/bash" };
+        args.AddRange(_options.UserAddArguments);
+        args.Add(unixUser);
+        // Not cancelled half-way: a killed useradd can leave an account without its home.
+        var result = await _runner.RunAsync(_options.UserAddPath, args, CancellationToken.None);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        // useradd exits 9 when the name is taken: another start for the same user won the race, which is fine.
+        if (!result.Succeeded && result.ExitCode != 9)
+        {
+            return (null, SpawnResult.Failed("useradd-failed", $"{doing}: creating Unix user '{unixUser}' with useradd failed (exit code {result.ExitCode}): {result.StandardError.Trim()}"));
+        }
+
+        var created = UnixAccounts.FindByName(unixUser);
+        return created is null
+            ? (null, SpawnResult.Failed("unix-user-missing", $"{doing}: useradd succeeded but Unix user '{unixUser}' is not in the password database"))
+            : (created, null);
+    }
+
+    /// <summary>Exactly the request's environment plus the identity, locale and URL the server needs; ours wins.</summary>
+    private void SetEnvironment(IDictionary<string, string?> environment, SpawnRequest request, UnixAccount account, string host, int port)
+    {
+        environment.Clear();
+        foreach (var (key, value) in request.Environment)
+        {
+            environment[key] = value;
+        }
+
+        environment["HOME"] = account.Home;
+        environment["USER"] = account.Name;
+        environment["LOGNAME"] = account.Name;
+        environment["SHELL"] = account.Shell.Length > 0 ? account.Shell : "/bin/sh";
+        environment["PATH"] = _options.SearchPath;
+        environment["LANG"] = "C.UTF-8";
+        environment["JUPYTERHUB_SERVICE_URL"] = string.Create(CultureInfo.InvariantCulture, $"http://{host}:{port}{request.ServicePrefix}");
+    }
+
+    /// <summary>Creates or opens the log as the hub (root): mode 0600 whatever the umask. Null, or what is wrong.</summary>
+    private static string? PrepareLog(string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            throw new PlatformNotSupportedException("the local-process spawner runs on Linux only");
+        }
+
+        try
+        {
+            var dir = Path.GetDirectoryName(Path.GetFullPath(path));
+            if (dir is not null && !Directory.Exists(dir))
+            {
+                Directory.CreateDirectory(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+
+            var mode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            using (new FileStream(path, new FileStreamOptions { Mode = FileMode.Append, Access = FileAccess.Write, UnixCreateMode = mode }))
+            {
+            }
+
+            File.SetUnixFileMode(path, mode);
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return e.Message;
+        }
+    }
+
+    private static string LogTail(string path)
+    {
+        try
+        {
+            var text = File.ReadAllText(path);
+            return text.Length > 2000 ? text[^2000..] : text;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return $"(unreadable: {e.Message})";
+        }
+    }
+
+    private static string InstallHint(string program) => Path.GetFileName(program) switch
+    {
+        "jupyterhub-singleuser" => "; install Debian's jupyterhub package",
+        "jupyter" or "jupyter-notebook" or "jupyter-lab" => "; install Debian's jupyter-notebook package",
+        _ => "; install it or give its full path",
+    };
+
+    private void Forget(LocalProcessState s)
+    {
+        if (_children.TryGetValue(s.Pid, out var child) && child.StartTime == s.StartTime && _children.TryRemove(s.Pid, out _))
+        {
+            // Reap it if it is gone; a server that survived SIGKILL stays tracked by the runtime, not by us.
+            if (child.Process.HasExited)
+            {
+                child.Process.Dispose();
+            }
+        }
+    }
+
+    private async Task<bool> WaitForGroupExitAsync(int pgid, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var started = _time.GetTimestamp();
+        while (true)
+        {
+            if (!ProcStat.GroupHasLiveMembers(pgid, _options.ProcRoot))
+            {
+                return true;
+            }
+
+            if (_time.GetElapsedTime(started) >= timeout)
+            {
+                return false;
+            }
+
+            await Task.Delay(_options.StopPollInterval, _time, cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,47 @@
+using Classhub.Core.Servers;
+using Classhub.Spawning.LocalProcess;
+using Classhub.Spawning.Unix;
+
+namespace Classhub.Spawning.Tests.LocalProcess;
+
+public sealed class LaunchCommandTests
+{
+    private static readonly LocalProcessSpawnerOptions Options = new();
+
+    [Fact]
+    public void Build_UserAndLimits_SetsidShellPrlimitSetprivProgram()
+    {
+        var account = new UnixAccount("alice", 1001, 1002, "/home/alice", "/bin/bash", [1002, 27]);
+
+        var argv = LaunchCommand.Build(Options, account, new ResourceLimits(MemoryBytes: 1024, Tasks: 5, OpenFiles: 64), "/usr/bin/prog", ["--a", "--port=9"], "/var/log/x.log");
+
+        Assert.Equal(
+            [
+                "/usr/bin/setsid", "/bin/sh", "-c", "log=$1; shift; unset PWD; exec \"$@\" </dev/null >>\"$log\" 2>&1", "sh", "/var/log/x.log",
+                "/usr/bin/prlimit", "--nofile=64", "--nproc=5", "--as=1024", "--",
+                "/usr/bin/setpriv", "--reuid=1001", "--regid=1002", "--groups=1002,27", "--",
+                "/usr/bin/prog", "--a", "--port=9",
+            ],
+            argv);
+    }
+
+    [Fact]
+    public void Build_DevelopmentModeNoLimits_NoPrlimitNoSetpriv()
+    {
+        var argv = LaunchCommand.Build(Options, null, ResourceLimits.None, "/usr/bin/prog", [], "/tmp/x.log");
+
+        Assert.DoesNotContain("/usr/bin/setpriv", argv);
+        Assert.DoesNotContain("/usr/bin/prlimit", argv);
+        Assert.Equal("/usr/bin/prog", argv[^1]);
+    }
+
+    [Fact]
+    public void Build_NoSupplementaryGroups_ClearsThem()
+    {
+        var account = new UnixAccount("bob", 1001, 1001, "/home/bob", "/bin/bash", []);
+
+        var argv = LaunchCommand.Build(Options, account, ResourceLimits.None, "/usr/bin/prog", [], "/tmp/x.log");
+
+        Assert.Contains("--clear-groups", argv);
+    }
+}

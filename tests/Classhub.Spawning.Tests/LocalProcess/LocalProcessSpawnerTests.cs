@@ -1,0 +1,433 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using Classhub.Core.Servers;
+using Classhub.Spawning.LocalProcess;
+using Classhub.Spawning.Processes;
+using Classhub.Spawning.Tests.Support;
+using Classhub.Spawning.Unix;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Classhub.Spawning.Tests.LocalProcess;
+
+/// <summary>Real servers (a small python HTTP server) as real Unix users; these tests run as root.</summary>
+public sealed class LocalProcessSpawnerTests : IDisposable
+{
+    private const string Token = "s3cret-token-0123456789abcdef";
+    private readonly TestServer _server = new();
+    private readonly TestUnixUser _user = new();
+    private readonly List<(LocalProcessSpawner Spawner, string State)> _started = [];
+
+    public void Dispose()
+    {
+        foreach (var (spawner, state) in _started)
+        {
+            spawner.StopAsync(state, TimeSpan.Zero, CancellationToken.None).GetAwaiter().GetResult();
+        }
+
+        _user.Dispose();
+        _server.Dispose();
+    }
+
+    [Fact]
+    public async Task StartAsync_UnixUser_ServerRunsAsThatUser()
+    {
+        var spawner = NewSpawner();
+        var (server, state) = await StartAsync(spawner, Request(("TEST_WRITE_HOME", "1")));
+        await Proc.GetAsync(server.Url);
+
+        var account = UnixAccounts.FindByName(_user.Name)!;
+        Assert.NotNull(account);
+        Assert.Equal($"{account.Uid}\t{account.Uid}\t{account.Uid}\t{account.Uid}", Proc.Status(state.Pid, "Uid"));
+        Assert.Equal($"{account.Gid}\t{account.Gid}\t{account.Gid}\t{account.Gid}", Proc.Status(state.Pid, "Gid"));
+        Assert.Equal(string.Join(' ', account.Groups.Order()), Proc.Status(state.Pid, "Groups"));
+        Assert.Equal("0000000000000000", Proc.Status(state.Pid, "CapEff"));
+        var written = Path.Combine(account.Home, "server-was-here");
+        Assert.Equal(account.Uid, await Proc.OwnerAsync(written));
+        Assert.Equal(state.Pid.ToString(CultureInfo.InvariantCulture), File.ReadAllText(written));
+        Assert.Equal(account.Home, new DirectoryInfo($"/proc/{state.Pid}/cwd").LinkTarget);
+    }
+
+    [Fact]
+    public async Task StartAsync_TokenInEnvironment_NotOnCommandLineAndEnvironmentExact()
+    {
+        var spawner = NewSpawner();
+        var (server, state) = await StartAsync(spawner, Request());
+        await Proc.GetAsync(server.Url);
+
+        Assert.DoesNotContain(Token, Proc.CommandLine(state.Pid), StringComparison.Ordinal);
+        Assert.Contains("--port=" + server.Url.Port, Proc.CommandLine(state.Pid), StringComparison.Ordinal);
+        var env = Proc.Environment(state.Pid);
+        Assert.Equal(Token, env["JUPYTERHUB_API_TOKEN"]);
+        Assert.Equal($"http://127.0.0.1:{server.Url.Port}/user/alice/", env["JUPYTERHUB_SERVICE_URL"]);
+        Assert.Equal(_user.Name, env["USER"]);
+        Assert.Equal(_user.Name, env["LOGNAME"]);
+        Assert.Equal($"/home/{_user.Name}", env["HOME"]);
+        Assert.Equal("/usr/local/bin:/usr/bin:/bin", env["PATH"]);
+        Assert.Equal("C.UTF-8", env["LANG"]);
+        Assert.Equal(
+            ["HOME", "JUPYTERHUB_API_TOKEN", "JUPYTERHUB_SERVICE_URL", "JUPYTERHUB_USER", "LANG", "LOGNAME", "PATH", "SHELL", "USER"],
+            env.Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task StartAsync_Server_AnswersHttpOnReturnedUrl()
+    {
+        var spawner = NewSpawner();
+        var (server, state) = await StartAsync(spawner, Request());
+
+        Assert.Equal("127.0.0.1", server.Url.Host);
+        Assert.Equal(state.Port, server.Url.Port);
+        Assert.Equal($"hello from {_user.Name}", await Proc.GetAsync(server.Url));
+        Assert.Equal(ServerStatus.Alive, await spawner.PollAsync(state.Serialize(), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task StartAsync_ServerProcess_LeadsItsOwnSessionAndGroup()
+    {
+        var spawner = NewSpawner();
+        var (server, state) = await StartAsync(spawner, Request());
+        await Proc.GetAsync(server.Url);
+
+        var stat = ProcStat.Read(state.Pid)!;
+        Assert.Equal(state.Pid, state.ProcessGroup);
+        Assert.Equal(state.Pid, stat.ProcessGroup);
+        Assert.Equal(state.Pid, stat.Session);
+        Assert.Equal(state.StartTime, stat.StartTime);
+    }
+
+    [Fact]
+    public async Task StartAsync_Log_ReceivesStdoutAndStderrWithMode0600AndNoPipes()
+    {
+        var spawner = NewSpawner();
+        var request = Request();
+        var (server, state) = await StartAsync(spawner, request);
+        await Proc.GetAsync(server.Url);
+        await Proc.WaitUntilAsync(() => Proc.ReadShared(request.LogPath).Contains("stderr-marker", StringComparison.Ordinal), "stderr in the log");
+
+        var log = Proc.ReadShared(request.LogPath);
+        Assert.Contains("env {", log, StringComparison.Ordinal);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(request.LogPath));
+        Assert.Equal(0u, await Proc.OwnerAsync(request.LogPath));
+        Assert.Equal("/dev/null", Proc.Link(state.Pid, 0));
+        Assert.Equal(request.LogPath, Proc.Link(state.Pid, 1));
+        Assert.Equal(request.LogPath, Proc.Link(state.Pid, 2));
+        var fds = Directory.GetFiles($"/proc/{state.Pid}/fd").Select(f => new FileInfo(f).LinkTarget ?? "");
+        Assert.DoesNotContain(fds, target => target.StartsWith("pipe:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task PollAsync_NewSpawnerInstance_SeesServerAndStopsItFromState()
+    {
+        var (server, state) = await StartAsync(NewSpawner(), Request());
+        await Proc.GetAsync(server.Url);
+
+        var other = NewSpawner();
+        Assert.Equal(ServerStatus.Alive, await other.PollAsync(state.Serialize(), CancellationToken.None));
+        await other.StopAsync(state.Serialize(), TimeSpan.FromSeconds(5), CancellationToken.None);
+
+        Assert.True(Proc.IsGoneOrZombie(state.Pid));
+        Assert.False((await other.PollAsync(state.Serialize(), CancellationToken.None)).Running);
+    }
+
+    [Fact]
+    public async Task PollAsync_SpawnerAndProcessDropped_ServerSurvives()
+    {
+        var (url, stateText) = await StartAndForgetAsync();
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        await Task.Delay(300);
+
+        var other = NewSpawner();
+        Assert.Equal(ServerStatus.Alive, await other.PollAsync(stateText, CancellationToken.None));
+        Assert.Equal($"hello from {_user.Name}", await Proc.GetAsync(url));
+        await other.StopAsync(stateText, TimeSpan.FromSeconds(5), CancellationToken.None);
+        Assert.False((await other.PollAsync(stateText, CancellationToken.None)).Running);
+    }
+
+    [Fact]
+    public async Task StopAsync_GrandchildInProcessGroup_KillsIt()
+    {
+        var spawner = NewSpawner();
+        var request = Request(("TEST_MODE", "grandchild"));
+        var (server, state) = await StartAsync(spawner, request);
+        await Proc.GetAsync(server.Url);
+        var line = Proc.ReadShared(request.LogPath).Split('\n').Single(l => l.StartsWith("grandchild ", StringComparison.Ordinal));
+        var grandchild = int.Parse(line["grandchild ".Length..], CultureInfo.InvariantCulture);
+        Assert.Equal(state.ProcessGroup, ProcStat.Read(grandchild)!.ProcessGroup);
+
+        await spawner.StopAsync(state.Serialize(), TimeSpan.FromSeconds(5), CancellationToken.None);
+
+        Assert.True(Proc.IsGoneOrZombie(grandchild));
+        Assert.True(Proc.IsGoneOrZombie(state.Pid));
+    }
+
+    [Fact]
+    public async Task StopAsync_ServerIgnoresSigterm_KilledAfterGrace()
+    {
+        var spawner = NewSpawner();
+        var (server, state) = await StartAsync(spawner, Request(("TEST_MODE", "ignore-term")));
+        await Proc.GetAsync(server.Url);
+
+        var watch = Stopwatch.StartNew();
+        await spawner.StopAsync(state.Serialize(), TimeSpan.FromSeconds(1), CancellationToken.None);
+
+        Assert.True(watch.Elapsed >= TimeSpan.FromSeconds(0.9), $"stopped after {watch.Elapsed}, before the grace ran out");
+        Assert.True(Proc.IsGoneOrZombie(state.Pid));
+    }
+
+    [Fact]
+    public async Task StopAsync_Twice_SecondIsANoOp()
+    {
+        var spawner = NewSpawner();
+        var (server, state) = await StartAsync(spawner, Request());
+        await Proc.GetAsync(server.Url);
+
+        await spawner.StopAsync(state.Serialize(), TimeSpan.FromSeconds(5), CancellationToken.None);
+        await spawner.StopAsync(state.Serialize(), TimeSpan.FromSeconds(5), CancellationToken.None);
+        await NewSpawner().StopAsync(state.Serialize(), TimeSpan.FromSeconds(5), CancellationToken.None);
+
+        Assert.False((await spawner.PollAsync(state.Serialize(), CancellationToken.None)).Running);
+    }
+
+    [Fact]
+    public async Task PollAsync_ServerExitsEarly_StoppedWithExitCode()
+    {
+        var spawner = NewSpawner();
+        var (_, state) = await StartAsync(spawner, Request(("TEST_MODE", "exit3")));
+
+        ServerStatus status = ServerStatus.Alive;
+        await Proc.WaitUntilAsync(
+            () => !(status = spawner.PollAsync(state.Serialize(), CancellationToken.None).GetAwaiter().GetResult()).Running,
+            "the server to exit");
+
+        Assert.Equal(3, status.ExitCode);
+        Assert.Contains("exited with code 3", status.Detail, StringComparison.Ordinal);
+        var fromState = await NewSpawner().PollAsync(state.Serialize(), CancellationToken.None);
+        Assert.False(fromState.Running);
+    }
+
+    [Fact]
+    public async Task PollAsync_PidReusedByAnotherProcess_StoppedAndStopLeavesItAlone()
+    {
+        using var sleeper = Process.Start("/bin/sleep", "60");
+        var real = ProcStat.Read(sleeper.Id)!;
+        var forged = new LocalProcessState(sleeper.Id, sleeper.Id, real.StartTime + 1, "127.0.0.1", 1, null).Serialize();
+        var spawner = NewSpawner();
+
+        Assert.False((await spawner.PollAsync(forged, CancellationToken.None)).Running);
+        await spawner.StopAsync(forged, TimeSpan.Zero, CancellationToken.None);
+
+        Assert.False(sleeper.HasExited);
+        sleeper.Kill();
+    }
+
+    [Fact]
+    public async Task StartAsync_ResourceLimits_AppliedToServer()
+    {
+        var spawner = NewSpawner();
+        var request = Request() with { Limits = new ResourceLimits(MemoryBytes: 4L << 30, Tasks: 200, OpenFiles: 321) };
+        var (server, state) = await StartAsync(spawner, request);
+        await Proc.GetAsync(server.Url);
+
+        var limits = File.ReadAllLines($"/proc/{state.Pid}/limits");
+        Assert.Matches(@"^Max open files\s+321\s+321\s", limits.Single(l => l.StartsWith("Max open files", StringComparison.Ordinal)));
+        Assert.Matches(@"^Max processes\s+200\s+200\s", limits.Single(l => l.StartsWith("Max processes", StringComparison.Ordinal)));
+        Assert.Matches(@"^Max address space\s+4294967296\s+4294967296\s", limits.Single(l => l.StartsWith("Max address space", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task StartAsync_ProgramNotOnPath_FailsSayingWhatToInstall()
+    {
+        var empty = Directory.CreateTempSubdirectory("chs-path-").FullName;
+        try
+        {
+            var spawner = NewSpawner(new LocalProcessSpawnerOptions { SearchPath = empty });
+            var result = await spawner.StartAsync(Request() with { Command = ["jupyterhub-singleuser"] }, CancellationToken.None);
+
+            Assert.Null(result.Server);
+            Assert.Equal("program-not-found", result.Failure!.Reason);
+            Assert.StartsWith("starting server for alice: program 'jupyterhub-singleuser' not found on PATH", result.Failure.Message, StringComparison.Ordinal);
+            Assert.EndsWith("install Debian's jupyterhub package", result.Failure.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(empty);
+        }
+    }
+
+    [Theory]
+    [InlineData("root")]
+    [InlineData("Bad Name")]
+    [InlineData("-rf")]
+    public async Task StartAsync_InvalidUnixUser_Fails(string unixUser)
+    {
+        var result = await NewSpawner().StartAsync(Request() with { UnixUser = unixUser }, CancellationToken.None);
+
+        Assert.Equal("invalid-unix-user", result.Failure!.Reason);
+        Assert.StartsWith("starting server for alice: ", result.Failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StartAsync_UserMissingAndCreationOff_Fails()
+    {
+        var spawner = NewSpawner(new LocalProcessSpawnerOptions { CreateUsers = false });
+
+        var result = await spawner.StartAsync(Request(), CancellationToken.None);
+
+        Assert.Equal("unix-user-missing", result.Failure!.Reason);
+        Assert.Contains($"'{_user.Name}' does not exist", result.Failure.Message, StringComparison.Ordinal);
+        Assert.Null(UnixAccounts.FindByName(_user.Name));
+    }
+
+    [Fact]
+    public async Task StartAsync_UserAddFails_FailsWithItsError()
+    {
+        var spawner = NewSpawner(new LocalProcessSpawnerOptions { UserAddArguments = ["--gid", "no-such-group-xyz"] });
+
+        var result = await spawner.StartAsync(Request(), CancellationToken.None);
+
+        Assert.Equal("useradd-failed", result.Failure!.Reason);
+        Assert.Contains($"creating Unix user '{_user.Name}' with useradd failed", result.Failure.Message, StringComparison.Ordinal);
+        Assert.Contains("no-such-group-xyz", result.Failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StartAsync_LogNotWritable_Fails()
+    {
+        var request = Request() with { LogPath = "/proc/version/server.log" };
+
+        var result = await NewSpawner().StartAsync(request, CancellationToken.None);
+
+        Assert.Equal("log-not-writable", result.Failure!.Reason);
+        Assert.StartsWith("starting server for alice: cannot write the server log '/proc/version/server.log'", result.Failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StartAsync_DevelopmentMode_RunsAsHubUser()
+    {
+        var spawner = NewSpawner();
+        var (server, state) = await StartAsync(spawner, Request() with { UnixUser = null });
+        await Proc.GetAsync(server.Url);
+
+        var me = UnixAccounts.FindByUid(LibC.GetEUid())!;
+        Assert.StartsWith($"{me.Uid}\t", Proc.Status(state.Pid, "Uid"), StringComparison.Ordinal);
+        Assert.Equal(me.Home, Proc.Environment(state.Pid)["HOME"]);
+        Assert.Equal(state.Pid, ProcStat.Read(state.Pid)!.Session);
+        Assert.Null(UnixAccounts.FindByName(_user.Name));
+    }
+
+    [Fact]
+    public async Task CheckHealthAsync_ProgramInstalled_HealthyAndSaysWhatItChecked()
+    {
+        var health = await NewSpawner(new LocalProcessSpawnerOptions { Program = "python3" }).CheckHealthAsync(CancellationToken.None);
+
+        Assert.True(health.Healthy, health.Detail);
+        Assert.Contains("python3 at /usr/", health.Detail, StringComparison.Ordinal);
+        Assert.Contains("/usr/bin/setpriv", health.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CheckHealthAsync_ProgramMissing_UnhealthyNamingIt()
+    {
+        var health = await NewSpawner(new LocalProcessSpawnerOptions { Program = "no-such-program-xyz" }).CheckHealthAsync(CancellationToken.None);
+
+        Assert.False(health.Healthy);
+        Assert.Contains("program 'no-such-program-xyz' not found on PATH", health.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StartAsync_ExitWithinStartGrace_FailsWithLogTail()
+    {
+        var spawner = NewSpawner(new LocalProcessSpawnerOptions { StartGrace = TimeSpan.FromSeconds(3) });
+
+        var result = await spawner.StartAsync(Request(("TEST_MODE", "exit3")), CancellationToken.None);
+
+        Assert.Equal("exited-early", result.Failure!.Reason);
+        Assert.Contains("exited with code 3", result.Failure.Message, StringComparison.Ordinal);
+        Assert.Contains("stderr-marker", result.Failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StartAsync_RunningAfterStartGrace_Started()
+    {
+        var spawner = NewSpawner(new LocalProcessSpawnerOptions { StartGrace = TimeSpan.FromMilliseconds(500) });
+
+        var (server, _) = await StartAsync(spawner, Request());
+
+        Assert.Equal($"hello from {_user.Name}", await Proc.GetAsync(server.Url));
+    }
+
+    [Fact]
+    public async Task StartAsync_CancelledDuringStartGrace_ThrowsAndLeavesNoServer()
+    {
+        var spawner = NewSpawner(new LocalProcessSpawnerOptions { StartGrace = TimeSpan.FromSeconds(30) });
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => spawner.StartAsync(Request(), cancel.Token));
+
+        await Proc.WaitUntilAsync(() => !ServersOfThisTestRunning(), "no server of this test to be left", 5);
+    }
+
+    [Fact]
+    public async Task StartAsync_AlreadyCancelled_ThrowsWithoutStarting()
+    {
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(
+            () => NewSpawner().StartAsync(Request() with { UnixUser = null }, new CancellationToken(canceled: true)));
+
+        Assert.False(ServersOfThisTestRunning());
+    }
+
+    private bool ServersOfThisTestRunning() =>
+        Directory.EnumerateDirectories("/proc")
+            .Where(d => int.TryParse(Path.GetFileName(d), out _))
+            .Any(d =>
+            {
+                try
+                {
+                    return File.ReadAllText(Path.Combine(d, "cmdline")).Contains(_server.ScriptPath, StringComparison.Ordinal)
+                        && ProcStat.Read(int.Parse(Path.GetFileName(d), CultureInfo.InvariantCulture)) is { IsZombie: false };
+                }
+                catch (IOException)
+                {
+                    return false;
+                }
+            });
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private async Task<(Uri Url, string State)> StartAndForgetAsync()
+    {
+        var spawner = new LocalProcessSpawner(new LocalProcessSpawnerOptions(), new ProcessRunner(), TimeProvider.System, NullLogger<LocalProcessSpawner>.Instance);
+        var result = await spawner.StartAsync(Request(), CancellationToken.None);
+        Assert.Null(result.Failure);
+        return (result.Server!.Url, result.Server.State);
+    }
+
+    private static LocalProcessSpawner NewSpawner(LocalProcessSpawnerOptions? options = null) =>
+        new(options ?? new LocalProcessSpawnerOptions(), new ProcessRunner(), TimeProvider.System, NullLogger<LocalProcessSpawner>.Instance);
+
+    private async Task<(SpawnedServer Server, LocalProcessState State)> StartAsync(LocalProcessSpawner spawner, SpawnRequest request)
+    {
+        var result = await spawner.StartAsync(request, CancellationToken.None);
+        Assert.Null(result.Failure);
+        var server = result.Server!;
+        _started.Add((spawner, server.State));
+        return (server, LocalProcessState.Parse(server.State));
+    }
+
+    private SpawnRequest Request(params (string Key, string Value)[] extra)
+    {
+        var env = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["JUPYTERHUB_API_TOKEN"] = Token,
+            ["JUPYTERHUB_USER"] = "alice",
+        };
+        foreach (var (key, value) in extra)
+        {
+            env[key] = value;
+        }
+
+        return new SpawnRequest("alice", _user.Name, _server.Command, env, _server.LogPath(_user.Name), ResourceLimits.None);
+    }
+}

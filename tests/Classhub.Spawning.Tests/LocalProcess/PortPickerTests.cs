@@ -1,0 +1,18 @@
+using System.Net;
+using Classhub.Spawning.LocalProcess;
+
+namespace Classhub.Spawning.Tests.LocalProcess;
+
+public sealed class PortPickerTests
+{
+    [Fact]
+    public void Pick_ManyTimes_NeverTheSamePortTwice()
+    {
+        var picker = new PortPicker(TimeProvider.System);
+
+        var ports = Enumerable.Range(0, 200).Select(_ => picker.Pick(IPAddress.Loopback)).ToList();
+
+        Assert.Equal(ports.Count, ports.Distinct().Count());
+        Assert.All(ports, p => Assert.InRange(p, 1024, 65535));
+    }
+}
