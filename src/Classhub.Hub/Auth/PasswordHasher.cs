@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using Classhub.Hub.Hosting;
 
 namespace Classhub.Hub.Auth;
 
@@ -9,8 +8,11 @@ namespace Classhub.Hub.Auth;
 /// PBKDF2-HMAC-SHA256 password hashes, stored as <c>pbkdf2-sha256$ITERATIONS$SALT$HASH</c> (base64), so the
 /// iteration count can be raised later without invalidating existing hashes.
 /// </summary>
-internal sealed class PasswordHasher(HubOptions options)
+internal sealed class PasswordHasher(int iterations)
 {
+    /// <summary>OWASP's 2023 floor for PBKDF2-HMAC-SHA256.</summary>
+    public const int DefaultIterations = 600_000;
+
     private const string Scheme = "pbkdf2-sha256";
     private const int SaltBytes = 16;
     private const int HashBytes = 32;
@@ -18,8 +20,8 @@ internal sealed class PasswordHasher(HubOptions options)
     public string Hash(string password)
     {
         var salt = RandomNumberGenerator.GetBytes(SaltBytes);
-        var hash = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(password), salt, options.PasswordIterations, HashAlgorithmName.SHA256, HashBytes);
-        return string.Join('$', Scheme, options.PasswordIterations.ToString(CultureInfo.InvariantCulture), Convert.ToBase64String(salt), Convert.ToBase64String(hash));
+        var hash = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(password), salt, iterations, HashAlgorithmName.SHA256, HashBytes);
+        return string.Join('$', Scheme, iterations.ToString(CultureInfo.InvariantCulture), Convert.ToBase64String(salt), Convert.ToBase64String(hash));
     }
 
     public bool Verify(string password, string? stored)
@@ -27,19 +29,19 @@ internal sealed class PasswordHasher(HubOptions options)
         if (stored is null)
         {
             // Same cost as a real check, so a missing account cannot be told apart by timing.
-            Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(password), new byte[SaltBytes], options.PasswordIterations, HashAlgorithmName.SHA256, HashBytes);
+            Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(password), new byte[SaltBytes], iterations, HashAlgorithmName.SHA256, HashBytes);
             return false;
         }
 
         var parts = stored.Split('$');
-        if (parts.Length != 4 || parts[0] != Scheme || !int.TryParse(parts[1], CultureInfo.InvariantCulture, out var iterations) || iterations < 1)
+        if (parts.Length != 4 || parts[0] != Scheme || !int.TryParse(parts[1], CultureInfo.InvariantCulture, out var storedIterations) || storedIterations < 1)
         {
             return false;
         }
 
         var salt = Convert.FromBase64String(parts[2]);
         var expected = Convert.FromBase64String(parts[3]);
-        var actual = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(password), salt, iterations, HashAlgorithmName.SHA256, expected.Length);
+        var actual = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(password), salt, storedIterations, HashAlgorithmName.SHA256, expected.Length);
         return CryptographicOperations.FixedTimeEquals(actual, expected);
     }
 }

@@ -36,7 +36,7 @@ internal sealed record HubOptions
     public TimeSpan SessionLifetime { get; init; } = TimeSpan.FromDays(14);
 
     /// <summary>PBKDF2-SHA256 iterations for new password hashes (OWASP 2023: at least 600,000).</summary>
-    public int PasswordIterations { get; init; } = 600_000;
+    public int PasswordIterations { get; init; } = Auth.PasswordHasher.DefaultIterations;
 
     /// <summary>Failed sign-ins allowed per user name within <see cref="LoginWindow"/> before 429.</summary>
     public int LoginFailuresPerUser { get; init; } = 5;

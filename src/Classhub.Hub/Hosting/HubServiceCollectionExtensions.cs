@@ -41,7 +41,7 @@ internal static class HubServiceCollectionExtensions
         services.AddSingleton<ChangeWatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<ChangeWatcher>());
 
-        services.AddSingleton<PasswordHasher>();
+        services.AddSingleton(new PasswordHasher(options.PasswordIterations));
         services.AddSingleton<IAuthenticator, LocalAuthenticator>();
         services.AddSingleton<LoginRateLimiter>();
         services.AddSingleton<LoginPipeline>();

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Text.Json;
 using Classhub.Core.Users;
 using Classhub.Hub.Auth;
-using Classhub.Hub.Hosting;
 
 namespace Classhub.Cli;
 
@@ -46,7 +45,7 @@ internal static class UserCommands
                     return Fail("user add: the password from standard input must have at least 8 characters");
                 }
 
-                hash = new PasswordHasher(new HubOptions { DataDir = ".", PublicUrl = new Uri("http://x"), InternalUrl = new Uri("http://x") }).Hash(password);
+                hash = new PasswordHasher(PasswordHasher.DefaultIterations).Hash(password);
             }
 
             var state = HubState.Open(DataDirectory.Resolve(parsed));
