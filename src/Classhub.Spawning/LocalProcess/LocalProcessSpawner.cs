@@ -57,6 +57,11 @@ internal sealed class LocalProcessSpawner : ISpawner
     private async Task<SpawnResult> TryStartAsync(SpawnRequest request, CancellationToken cancellationToken)
     {
         var doing = $"starting server for {request.UserName}";
+        if (request.Environment.Keys.FirstOrDefault(IsUnsafeForRoot) is { } unsafeKey)
+        {
+            return SpawnResult.Failed("unsafe-environment", $"{doing}: the environment variable {unsafeKey} is not allowed; it would act on the launch helpers, which run as root");
+        }
+
         UnixAccount? runAs = null;
         UnixAccount account;
         if (request.UnixUser is { } unixUser)
@@ -282,6 +287,10 @@ internal sealed class LocalProcessSpawner : ISpawner
         environment["LANG"] = "C.UTF-8";
         environment["JUPYTERHUB_SERVICE_URL"] = string.Create(CultureInfo.InvariantCulture, $"http://{host}:{port}{request.ServicePrefix}");
     }
+
+    // The environment passes through setsid, sh, prlimit and setpriv, which run as root before dropping to the user.
+    private static bool IsUnsafeForRoot(string key) =>
+        key.StartsWith("LD_", StringComparison.Ordinal) || key is "BASH_ENV" or "ENV" or "SHELLOPTS" or "GCONV_PATH" or "IFS";
 
     private static string InstallHint(string program) => Path.GetFileName(program) switch
     {
