@@ -4,7 +4,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using Classhub.Core.Servers;
-using Classhub.Core.Users;
 using Classhub.Spawning.Processes;
 using Classhub.Spawning.Unix;
 using Microsoft.Extensions.Logging;
@@ -19,10 +18,10 @@ namespace Classhub.Spawning.LocalProcess;
 internal sealed class LocalProcessSpawner : ISpawner
 {
     private readonly LocalProcessSpawnerOptions _options;
-    private readonly IProcessRunner _runner;
     private readonly TimeProvider _time;
     private readonly ILogger<LocalProcessSpawner> _logger;
     private readonly PortPicker _ports;
+    private readonly UnixAccountProvisioner _accounts;
 
     // Servers this instance started, by PID: they are our children, so only we can reap them and learn exit codes.
     private readonly ConcurrentDictionary<int, (ulong StartTime, Process Process)> _children = new();
@@ -30,10 +29,10 @@ internal sealed class LocalProcessSpawner : ISpawner
     public LocalProcessSpawner(LocalProcessSpawnerOptions options, IProcessRunner runner, TimeProvider time, ILogger<LocalProcessSpawner> logger)
     {
         _options = options;
-        _runner = runner;
         _time = time;
         _logger = logger;
         _ports = new PortPicker(time);
+        _accounts = new UnixAccountProvisioner(options, runner, logger);
     }
 
     public string Kind => "local-process";
@@ -58,11 +57,16 @@ internal sealed class LocalProcessSpawner : ISpawner
     private async Task<SpawnResult> TryStartAsync(SpawnRequest request, CancellationToken cancellationToken)
     {
         var doing = $"starting server for {request.UserName}";
+        if (request.Environment.Keys.FirstOrDefault(IsUnsafeForRoot) is { } unsafeKey)
+        {
+            return SpawnResult.Failed("unsafe-environment", $"{doing}: the environment variable {unsafeKey} is not allowed; it would act on the launch helpers, which run as root");
+        }
+
         UnixAccount? runAs = null;
         UnixAccount account;
         if (request.UnixUser is { } unixUser)
         {
-            var (found, failure) = await EnsureAccountAsync(request.UserName, unixUser, doing, cancellationToken);
+            var (found, failure) = await _accounts.EnsureAsync(request.UserName, unixUser, doing, cancellationToken);
             if (failure is not null)
             {
                 return failure;
@@ -89,7 +93,7 @@ internal sealed class LocalProcessSpawner : ISpawner
             return SpawnResult.Failed("program-not-found", $"{doing}: program '{program}' not found on PATH ({_options.SearchPath}){InstallHint(program)}");
         }
 
-        if (PrepareLog(request.LogPath) is { } logProblem)
+        if (ServerLog.Prepare(request.LogPath) is { } logProblem)
         {
             return SpawnResult.Failed("log-not-writable", $"{doing}: cannot write the server log '{request.LogPath}': {logProblem}");
         }
@@ -143,7 +147,7 @@ internal sealed class LocalProcessSpawner : ISpawner
                 if (process.HasExited)
                 {
                     _children.TryRemove(pid, out _);
-                    return SpawnResult.Failed("exited-early", $"{doing}: the server exited with code {process.ExitCode} at once; the end of its log '{request.LogPath}':\n{LogTail(request.LogPath)}");
+                    return SpawnResult.Failed("exited-early", $"{doing}: the server exited with code {process.ExitCode} at once; the end of its log '{request.LogPath}':\n{ServerLog.Tail(request.LogPath)}");
                 }
             }
         }
@@ -236,12 +240,11 @@ internal sealed class LocalProcessSpawner : ISpawner
             found.Add($"{_options.Program} at {program}");
         }
 
-        var tools = new List<string> { _options.SetsidPath, _options.ShellPath };
+        var tools = new List<string> { _options.SetsidPath, _options.ShellPath, _options.PrlimitPath };
         var root = UnixAccounts.IsRoot;
         if (root)
         {
             tools.Add(_options.SetprivPath);
-            tools.Add(_options.PrlimitPath);
             if (_options.CreateUsers)
             {
                 tools.Add(_options.UserAddPath);
@@ -267,48 +270,6 @@ internal sealed class LocalProcessSpawner : ISpawner
         return Task.FromResult(new SpawnerHealth(problems.Count == 0, detail));
     }
 
-    private async Task<(UnixAccount? Account, SpawnResult? Failure)> EnsureAccountAsync(string user, string unixUser, string doing, CancellationToken cancellationToken)
-    {
-        if (UserName.Problem(unixUser) is { } problem)
-        {
-            return (null, SpawnResult.Failed("invalid-unix-user", $"{doing}: Unix user name {problem}"));
-        }
-
-        if (!UnixAccounts.IsRoot)
-        {
-            return (null, SpawnResult.Failed("not-root", $"{doing}: running a server as Unix user '{unixUser}' needs root; run the hub as root or in development mode"));
-        }
-
-        if (UnixAccounts.FindByName(unixUser) is { } existing)
-        {
-            return (existing, null);
-        }
-
-        if (!_options.CreateUsers)
-        {
-            return (null, SpawnResult.Failed("unix-user-missing", $"{doing}: Unix user '{unixUser}' does not exist and creating users is turned off; create it with useradd -m {unixUser}"));
-        }
-
-        Log.CreatingUnixUser(_logger, user, unixUser);
-        var args = new List<string> { "-m", "-s", "/bin/bash" };
-        args.AddRange(_options.UserAddArguments);
-        args.Add(unixUser);
-        // Not cancelled half-way: a killed useradd can leave an account without its home.
-        var result = await _runner.RunAsync(_options.UserAddPath, args, CancellationToken.None);
-        cancellationToken.ThrowIfCancellationRequested();
-
-        // useradd exits 9 when the name is taken: another start for the same user won the race, which is fine.
-        if (!result.Succeeded && result.ExitCode != 9)
-        {
-            return (null, SpawnResult.Failed("useradd-failed", $"{doing}: creating Unix user '{unixUser}' with useradd failed (exit code {result.ExitCode}): {result.StandardError.Trim()}"));
-        }
-
-        var created = UnixAccounts.FindByName(unixUser);
-        return created is null
-            ? (null, SpawnResult.Failed("unix-user-missing", $"{doing}: useradd succeeded but Unix user '{unixUser}' is not in the password database"))
-            : (created, null);
-    }
-
     /// <summary>Exactly the request's environment plus the identity, locale and URL the server needs; ours wins.</summary>
     private void SetEnvironment(IDictionary<string, string?> environment, SpawnRequest request, UnixAccount account, string host, int port)
     {
@@ -327,48 +288,9 @@ internal sealed class LocalProcessSpawner : ISpawner
         environment["JUPYTERHUB_SERVICE_URL"] = string.Create(CultureInfo.InvariantCulture, $"http://{host}:{port}{request.ServicePrefix}");
     }
 
-    /// <summary>Creates or opens the log as the hub (root): mode 0600 whatever the umask. Null, or what is wrong.</summary>
-    private static string? PrepareLog(string path)
-    {
-        if (OperatingSystem.IsWindows())
-        {
-            throw new PlatformNotSupportedException("the local-process spawner runs on Linux only");
-        }
-
-        try
-        {
-            var dir = Path.GetDirectoryName(Path.GetFullPath(path));
-            if (dir is not null && !Directory.Exists(dir))
-            {
-                Directory.CreateDirectory(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            }
-
-            var mode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            using (new FileStream(path, new FileStreamOptions { Mode = FileMode.Append, Access = FileAccess.Write, UnixCreateMode = mode }))
-            {
-            }
-
-            File.SetUnixFileMode(path, mode);
-            return null;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return e.Message;
-        }
-    }
-
-    private static string LogTail(string path)
-    {
-        try
-        {
-            var text = File.ReadAllText(path);
-            return text.Length > 2000 ? text[^2000..] : text;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return $"(unreadable: {e.Message})";
-        }
-    }
+    // The environment passes through setsid, sh, prlimit and setpriv, which run as root before dropping to the user.
+    private static bool IsUnsafeForRoot(string key) =>
+        key.StartsWith("LD_", StringComparison.Ordinal) || key is "BASH_ENV" or "ENV" or "SHELLOPTS" or "GCONV_PATH" or "IFS";
 
     private static string InstallHint(string program) => Path.GetFileName(program) switch
     {

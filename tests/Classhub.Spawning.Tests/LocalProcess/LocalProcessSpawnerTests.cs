@@ -269,6 +269,18 @@ public sealed class LocalProcessSpawnerTests : IDisposable
         Assert.StartsWith("starting server for alice: ", result.Failure.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("LD_PRELOAD")]
+    [InlineData("BASH_ENV")]
+    public async Task StartAsync_EnvironmentActingOnRootHelpers_Fails(string key)
+    {
+        var result = await NewSpawner().StartAsync(Request((key, "/tmp/evil")), CancellationToken.None);
+
+        Assert.Equal("unsafe-environment", result.Failure!.Reason);
+        Assert.Contains(key, result.Failure.Message, StringComparison.Ordinal);
+        Assert.Null(UnixAccounts.FindByName(_user.Name));
+    }
+
     [Fact]
     public async Task StartAsync_UserMissingAndCreationOff_Fails()
     {
