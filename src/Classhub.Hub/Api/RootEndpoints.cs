@@ -15,7 +15,6 @@ internal sealed class RootEndpoints(ApiCaller api, UserStore users, ServerManage
     {
         var e = app.ServiceProvider.GetRequiredService<RootEndpoints>();
         app.MapGet("/hub/api", e.Root);
-        app.MapGet("/hub/api/", e.Root);
         app.MapGet("/hub/api/info", e.Info);
         app.MapGet("/hub/api/user", e.Me);
     }

@@ -16,7 +16,6 @@ internal sealed class HomeEndpoints(CallerResolver callers, ServerManager server
         var e = app.ServiceProvider.GetRequiredService<HomeEndpoints>();
         app.MapGet("/", e.ToHome);
         app.MapGet("/hub", e.ToHome);
-        app.MapGet("/hub/", e.ToHome);
         app.MapGet("/hub/home", e.Home);
         app.MapGet("/hub/spawn/{name}", e.NotRunning);
         app.MapPost("/hub/spawn/{name}", e.Spawn);

@@ -14,7 +14,13 @@ internal sealed class UserServerForwarder : IDisposable
     private readonly IHttpForwarder _forwarder;
     private readonly HttpMessageInvoker _client;
     private readonly UserServerTransformer _transformer;
-    private readonly ForwarderRequestConfig _requestConfig = new() { ActivityTimeout = TimeSpan.FromMinutes(10) };
+    // Single-user servers speak HTTP/1.1 on loopback; asking for it avoids a version negotiation per request.
+    private readonly ForwarderRequestConfig _requestConfig = new()
+    {
+        ActivityTimeout = TimeSpan.FromMinutes(10),
+        Version = HttpVersion.Version11,
+        VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
+    };
 
     public UserServerForwarder(IHttpForwarder forwarder, ProxyOptions options)
     {

@@ -46,6 +46,8 @@ internal static partial class HubHost
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Yarp", LogLevel.Warning);
         builder.WebHost.UseUrls([.. urls.Select(u => u.ToString())]);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
