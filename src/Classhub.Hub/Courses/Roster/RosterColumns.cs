@@ -5,7 +5,7 @@ internal sealed record RosterColumn(int Ordinal, string Header);
 
 /// <summary>
 /// Where each roster field is read from, for one detected format. <see cref="Key"/> is the row's own identity in the
-/// source system (Canvas "Student", GitHub "identifier"), used for skip rules and messages.
+/// source system (Canvas "ID", GitHub "identifier"), used for skip rules and messages.
 /// </summary>
 internal sealed record RosterColumns(
     RosterFormat Format,

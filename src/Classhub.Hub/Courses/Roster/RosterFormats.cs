@@ -47,7 +47,7 @@ internal static class RosterFormats
 
     public static string ExpectedHeaders(RosterFormat format) => format switch
     {
-        RosterFormat.CanvasGradebook => "Student, ID, SIS User ID, SIS Login ID, Section, then assignment columns",
+        RosterFormat.CanvasGradebook => "Student (or LastName, FirstName), ID, SIS User ID, SIS Login ID, Section, then assignment columns",
         RosterFormat.CanvasSisUsers => "user_id, login_id, first_name, last_name (or full_name), email, status",
         RosterFormat.Moodle => "username, password, firstname, lastname, email, course1, group1 (exact lower-case names)",
         RosterFormat.GitHubClassroom => "identifier, github_username, github_id, name",
@@ -58,9 +58,11 @@ internal static class RosterFormats
 
     private static RosterColumns? Match(RosterHeader h, RosterFormat format) => format switch
     {
-        RosterFormat.CanvasGradebook when h.Has("Student", "ID", "SIS Login ID") => new RosterColumns(
-            format, Username: h.Find("SIS Login ID"), Name: h.Find("Student"), FirstName: null, LastName: null,
-            Email: null, Section: h.Find("Section"), Role: null, Status: null, Key: h.Find("Student")),
+        // Canvas writes "Student" (sortable "Last, First"), or "LastName", "FirstName" when that option is on.
+        RosterFormat.CanvasGradebook when h.Has("ID", "SIS Login ID") && (h.Has("Student") || h.Has("LastName", "FirstName")) =>
+            new RosterColumns(
+                format, Username: h.Find("SIS Login ID"), Name: h.Find("Student"), FirstName: h.Find("FirstName"),
+                LastName: h.Find("LastName"), Email: null, Section: h.Find("Section"), Role: null, Status: null, Key: h.Find("ID")),
 
         RosterFormat.CanvasSisUsers when h.Has("user_id", "login_id", "status") => new RosterColumns(
             format, Username: h.Find("login_id"), Name: h.Find("full_name"), FirstName: h.Find("first_name"),

@@ -55,15 +55,19 @@ internal sealed class RosterRowReader(RosterColumns columns, Func<string, bool> 
             RosterValues.Optional(Cell(record, columns.Section)), status.Value));
     }
 
-    /// <summary>Rows that exports add but that are not people: Canvas's points row and Test Student, unlinked GitHub rows.</summary>
+    /// <summary>
+    /// Rows that exports add but that are not people. Canvas's gradebook export (gradebook_exporter.rb) writes an
+    /// optional "Manual Posting" row with no student and no ID, then "    Points Possible", and puts the Test Student
+    /// (the student-view account) last; GitHub Classroom lists roster identifiers no GitHub account has claimed yet.
+    /// </summary>
     private bool IsNotAPerson(CsvRecord record)
     {
         var key = Cell(record, columns.Key);
         switch (columns.Format)
         {
-            case RosterFormat.CanvasGradebook when key == "Points Possible":
+            case RosterFormat.CanvasGradebook when key.Length == 0 && ReadName(record) is (null or "Points Possible"):
                 return true;
-            case RosterFormat.CanvasGradebook when key is "Student, Test" or "Test Student":
+            case RosterFormat.CanvasGradebook when ReadName(record) is "Student, Test" or "Test Student":
                 Warnings.Add(new RosterWarning(record.Line, "Canvas's Test Student (the student view account) is not a real student; skipped"));
                 return true;
             case RosterFormat.GitHubClassroom when Cell(record, columns.Username).Length == 0:

@@ -31,13 +31,37 @@ public sealed class RosterParserFormatTests
     }
 
     [Fact]
-    public void Parse_CanvasGradebookWithIntegrationIdAndRootAccount_ReadsSectionColumnByName()
+    public void Parse_CanvasGradebookWithIntegrationIdAndManualPostingRow_SkipsNonStudentRows()
     {
         var result = ParseSample("canvas-gradebook-integration.csv");
 
         Assert.True(result.Succeeded, string.Join("\n", result.Errors));
-        Assert.Equal(["htanaka", "cokafor"], result.Entries.Select(e => e.Username));
-        Assert.Equal(["CS 210 Lab A", "CS 210 Lab B"], result.Entries.Select(e => e.Section));
+        Assert.Equal([("htanaka", 4), ("cokafor", 5), ("evil", 7)], result.Entries.Select(e => (e.Username, e.Line)));
+        Assert.Equal(["CS 210 Lab A", "CS 210 Lab A and CS 210 Lab B", "CS 210 Lab B"], result.Entries.Select(e => e.Section));
+        Assert.Equal(8, Assert.Single(result.Warnings).Line);
+    }
+
+    [Fact]
+    public void Parse_CanvasGradebookNameWrappedByCanvasForExcel_IsUnwrappedAndStoredAsGiven()
+    {
+        var evil = ParseSample("canvas-gradebook-integration.csv").Entries.Single(e => e.Username == "evil");
+
+        Assert.Equal("=SUM(1+1), Evil", evil.Name);
+        Assert.Equal("'=SUM(1+1), Evil", CsvExport.Neutralize(evil.Name!));
+    }
+
+    [Fact]
+    public void Parse_CanvasGradebookWithFirstAndLastNameColumns_JoinsNameAndSkipsTestStudent()
+    {
+        var result = ParseSample("canvas-gradebook-first-last.csv");
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Errors));
+        Assert.Equal(RosterFormat.CanvasGradebook, result.Format);
+        Assert.Equal(
+            [new RosterEntry(3, "mivanova", "Mila Ivanova", null, RosterRole.Student, "ENG 102-01", RosterStatus.Active),
+             new RosterEntry(4, "ohaddad", "Omar Haddad", null, RosterRole.Student, "ENG 102-01", RosterStatus.Active)],
+            result.Entries);
+        Assert.Equal(5, Assert.Single(result.Warnings).Line);
     }
 
     [Fact]
