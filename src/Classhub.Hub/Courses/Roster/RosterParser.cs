@@ -39,7 +39,7 @@ internal sealed class RosterParser(Func<string, bool> isSystemAccount)
             return Failed(requested, UnknownHeader(headerRecord.Line, header, requested));
         }
 
-        var rows = new RosterRowReader(columns, isSystemAccount);
+        var rows = new RosterRowReader(columns, header.Cells.Count, isSystemAccount);
         foreach (var record in csv.Records.Skip(1))
         {
             rows.Read(record);

@@ -3,7 +3,7 @@ using Classhub.Core.Users;
 namespace Classhub.Hub.Courses.Roster;
 
 /// <summary>Turns data records into entries for one detected format, collecting every warning and error.</summary>
-internal sealed class RosterRowReader(RosterColumns columns, Func<string, bool> isSystemAccount)
+internal sealed class RosterRowReader(RosterColumns columns, int headerWidth, Func<string, bool> isSystemAccount)
 {
     private readonly Dictionary<string, int> _lineByUsername = new(StringComparer.Ordinal);
 
@@ -27,6 +27,12 @@ internal sealed class RosterRowReader(RosterColumns columns, Func<string, bool> 
         if (IsNotAPerson(record))
         {
             return;
+        }
+
+        if (record.Cells.Skip(headerWidth).Any(cell => cell.Length > 0))
+        {
+            Warnings.Add(new RosterWarning(record.Line,
+                $"this row has values beyond the header's {headerWidth} columns, which were ignored; if a value contains the separator, put it in quotes"));
         }
 
         var errorsBefore = Errors.Count;

@@ -171,6 +171,15 @@ public sealed class RosterParserHostileInputTests
     }
 
     [Fact]
+    public void Parse_UnquotedSeparatorInValue_WarnsAboutExtraColumns()
+    {
+        var result = ParseText("username,name\njdoe,Doe, Jane\n");
+
+        Assert.Equal("Doe", Assert.Single(result.Entries).Name);
+        Assert.Contains("put it in quotes", Assert.Single(result.Warnings).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Parse_UnknownRole_ErrorNamesRoleField()
     {
         var error = Assert.Single(ParseText("username,role\njdoe,professor\n").Errors);
