@@ -1,5 +1,3 @@
-using Classhub.Core.Users;
-
 namespace Classhub.Hub.Courses.Roster;
 
 /// <summary>

@@ -19,7 +19,7 @@ internal sealed class RosterRowReader(RosterColumns columns, int headerWidth, Fu
         if (missing.Count > 0)
         {
             Errors.Add(new RosterError(record.Line, null,
-                $"this row has {record.Cells.Length} columns, so {string.Join(", ", missing)} is missing; "
+                $"this row has {record.Cells.Length} columns, so {string.Join(", ", missing)} {(missing.Count == 1 ? "is" : "are")} missing; "
                 + "check for a lost separator, or a value containing the separator that is not in quotes"));
             return;
         }
