@@ -142,6 +142,22 @@ public sealed class RosterParserFormatTests
     }
 
     [Fact]
+    public void Parse_MoodleSuspendedFlag_MarksDropped()
+    {
+        var result = ParseText("username,firstname,lastname,email,suspended\njbloggs,Joe,Bloggs,joe@x.org,1\nmrossi,Marco,Rossi,marco@x.org,0\n");
+
+        Assert.Equal([RosterStatus.Dropped, RosterStatus.Active], result.Entries.Select(e => e.Status));
+    }
+
+    [Fact]
+    public void Parse_SpreadsheetStatusColumn_DroppedIsDropped()
+    {
+        var result = ParseText("username,status\nada,active\nalan,Dropped\ngrace,\n");
+
+        Assert.Equal([RosterStatus.Active, RosterStatus.Dropped, RosterStatus.Active], result.Entries.Select(e => e.Status));
+    }
+
+    [Fact]
     public void Parse_RequestedFormatMatchingHeader_UsesThatFormat()
     {
         var result = ParseSample("moodle-upload-users.csv", RosterFormat.Generic);

@@ -50,6 +50,15 @@ public sealed class RosterParserHostileInputTests
         Assert.Contains("not UTF-8", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Parse_Utf16WithoutBom_ErrorNotException()
+    {
+        var result = ParseBytes(Encoding.Unicode.GetBytes("username,name\njdoe,Jane\n"));
+
+        Assert.Equal("the file contains binary data, so it is not a CSV roster; save the roster as \"CSV UTF-8\" (or Excel's \"Unicode text\") and import that file",
+            Assert.Single(result.Errors).ToString());
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("\n\r\n  \n")]
