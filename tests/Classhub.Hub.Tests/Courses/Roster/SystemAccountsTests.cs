@@ -1,0 +1,59 @@
+using Classhub.Hub.Courses.Roster;
+
+namespace Classhub.Hub.Tests.Courses.Roster;
+
+public sealed class SystemAccountsTests
+{
+    [Fact]
+    public void FromPasswdFile_UidsBelow1000_AreSystemAccounts()
+    {
+        var path = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllLines(path, [
+                "root:x:0:0:root:/root:/bin/bash",
+                "postgres:x:105:111:PostgreSQL administrator,,,:/var/lib/postgresql:/bin/bash",
+                "alice:x:1000:1000:Alice,,,:/home/alice:/bin/bash",
+                "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin",
+                "garbage line",
+            ]);
+
+            var isSystemAccount = SystemAccounts.FromPasswdFile(path);
+
+            Assert.True(isSystemAccount("postgres"));
+            Assert.True(isSystemAccount("root"));
+            Assert.False(isSystemAccount("alice"));
+            Assert.False(isSystemAccount("nobody"));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void FromPasswdFile_MissingFile_NoSystemAccounts()
+    {
+        Assert.False(SystemAccounts.FromPasswdFile("/nonexistent/passwd")("postgres"));
+    }
+
+    [Fact]
+    public void ForPasswdFile_SystemAccountInRoster_IsRejected()
+    {
+        var path = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(path, "mysql:x:112:117:MySQL Server,,,:/nonexistent:/bin/false\n");
+            using var roster = new MemoryStream("username\nmysql\njdoe\n"u8.ToArray());
+
+            var result = RosterParser.ForPasswdFile(path).Parse(roster);
+
+            Assert.Equal(2, Assert.Single(result.Errors).Line);
+            Assert.Equal("jdoe", Assert.Single(result.Entries).Username);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}
