@@ -148,7 +148,7 @@ internal sealed class HomeEndpoints(CallerResolver callers, ServerManager server
         var percent = last?.Progress ?? 0;
         var refresh = failed ? "" : "<noscript><meta http-equiv=\"refresh\" content=\"2\"></noscript>";
         var body = $"""
-            <section class="card" id="spawn" data-user="{Html.Attr(name)}" data-next="{Html.Attr(next)}">
+            <section class="card" id="spawn" data-user="{Html.Attr(name)}" data-next="{Html.Attr(next)}" data-failed="{(failed ? "true" : "false")}">
               <h1>Starting the server of {Html.E(name)}</h1>
               <progress id="spawn-progress" max="100" value="{percent}" aria-label="Start progress">{percent}%</progress>
               <ul id="spawn-log" aria-live="polite">{items}</ul>

@@ -1,0 +1,69 @@
+using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
+
+namespace Classhub.EndToEnd.Tests;
+
+/// <summary>One running hub shared by a test class, plus helpers to make users and tokens through the real CLI.</summary>
+public class HubFixture : IAsyncLifetime
+{
+    private readonly List<string> _users = [];
+
+    public HubProcess Hub { get; private set; } = null!;
+
+    protected virtual string[] ServeArgs => [];
+
+    public async Task InitializeAsync()
+    {
+        Hub = HubProcess.Create();
+        await Hub.StartAsync(ServeArgs);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Hub.DisposeAsync();
+        await UnixUsers.RemoveAsync(_users);
+        Directory.Delete(Hub.DataDir, recursive: true);
+    }
+
+    /// <summary>Adds a hub user with a password through <c>classhub user add --password-stdin</c>.</summary>
+    public async Task<string> CreateUserAsync(string password = "correct horse", bool admin = false)
+    {
+        var name = UnixUsers.NewName();
+        _users.Add(name);
+        var result = await Hub.RunCliAsync(password, ["user", "add", name, "--password-stdin", .. admin ? new[] { "--admin" } : []]);
+        Assert.True(result.ExitCode == 0, $"user add failed: {result.Stderr}");
+        return name;
+    }
+
+    public async Task<string> TokenAsync(string user)
+    {
+        var result = await Hub.CliAsync("token", "create", user, "--note", "e2e");
+        Assert.True(result.ExitCode == 0, $"token create failed: {result.Stderr}");
+        return result.LastLine;
+    }
+
+    public HttpClient ApiClient(string token)
+    {
+        var client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseProxy = false }) { BaseAddress = Hub.Url, Timeout = TimeSpan.FromSeconds(90) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("token", token);
+        return client;
+    }
+
+    /// <summary>Polls the user model until its server is ready (or throws with the hub's output).</summary>
+    public async Task WaitReadyAsync(HttpClient api, string user, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
+        while (DateTime.UtcNow < deadline)
+        {
+            var model = JsonNode.Parse(await api.GetStringAsync($"/hub/api/users/{user}"))!;
+            if (model["servers"]?[""]?["ready"]?.GetValue<bool>() == true)
+            {
+                return;
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"the server of {user} was not ready in time:\n{Hub.Output}");
+    }
+}
