@@ -65,9 +65,12 @@ public static class JupyterKernel
         };
         await socket.SendAsync(Encoding.UTF8.GetBytes(message.ToJsonString()), WebSocketMessageType.Text, true, cts.Token);
 
+        // The reply (shell channel) and the output (iopub) travel on different channels, so the run is over only
+        // when both the execute_reply and the kernel's "idle" status for this request have arrived.
         var stdout = new StringBuilder();
         var buffer = new byte[64 * 1024];
-        while (true)
+        bool replied = false, idle = false;
+        while (!(replied && idle))
         {
             using var frame = new MemoryStream();
             WebSocketReceiveResult result;
@@ -101,9 +104,15 @@ public static class JupyterKernel
             }
             else if (type == "execute_reply")
             {
-                await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", CancellationToken.None);
-                return stdout.ToString();
+                replied = true;
+            }
+            else if (type == "status" && root.GetProperty("content").GetProperty("execution_state").GetString() == "idle")
+            {
+                idle = true;
             }
         }
+
+        await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", CancellationToken.None);
+        return stdout.ToString();
     }
 }
