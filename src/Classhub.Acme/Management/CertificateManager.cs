@@ -78,7 +78,12 @@ internal sealed class CertificateManager : BackgroundService
     /// </summary>
     public SslStreamCertificateContext? SelectContext(string? hostName) => Current?.Context;
 
-    /// <summary>Loads the stored certificate if it is usable for the domains, else installs the self-signed stand-in.</summary>
+    /// <summary>
+    /// Loads the stored certificate if it is usable for the domains, else installs the self-signed stand-in,
+    /// so <see cref="Select"/> has a certificate before Kestrel takes its first connection. No network:
+    /// a stored certificate is scheduled by the one-third rule and the CA's renewal information is read by
+    /// the first <see cref="RunDueWorkAsync"/>.
+    /// </summary>
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
@@ -88,15 +93,30 @@ internal sealed class CertificateManager : BackgroundService
         {
             _logger.UsingStoredCertificate(bundle.SerialNumber, bundle.NotAfter);
             Install(bundle, accountUrl: null, issued: false);
-            await ScheduleRenewalAsync(bundle, cancellationToken);
+            var renewAt = RenewalSchedule.RenewAt(bundle.NotBefore, bundle.NotAfter, null, _random.NextDouble());
+            lock (_stateLock)
+            {
+                _status = _status with { RenewAt = renewAt, NextAttempt = now };
+            }
             return;
         }
         _logger.ServingTemporary();
-        Volatile.Write(ref _current, SelfSignedCertificate.Create(_options.Domains, now));
+        var temporary = SelfSignedCertificate.Create(_options.Domains, now);
+        Volatile.Write(ref _current, temporary);
         lock (_stateLock)
         {
-            _status = _status with { SerialNumber = _current.SerialNumber, NotAfter = _current.NotAfter, IsTemporary = true, NextAttempt = now };
+            _status = _status with { SerialNumber = temporary.SerialNumber, NotAfter = temporary.NotAfter, IsTemporary = true, RenewAt = null, NextAttempt = now };
         }
+    }
+
+    /// <summary>Installs the current certificate before the hosted service's loop (and Kestrel) starts.</summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (Current is null)
+        {
+            await InitializeAsync(cancellationToken);
+        }
+        await base.StartAsync(cancellationToken);
     }
 
     /// <summary>
@@ -108,17 +128,7 @@ internal sealed class CertificateManager : BackgroundService
         await _oneAtATime.WaitAsync(cancellationToken);
         try
         {
-            var result = await IssueAsync(cancellationToken);
-            if (!result.Ok)
-            {
-                RecordFailure(result.Problem);
-                return result.Problem;
-            }
-            var bundle = CertificateBundle.Parse(result.Value.PemBundle, isTemporary: false);
-            await _store.SaveCertificateAsync(result.Value.PemBundle, cancellationToken);
-            Install(bundle, result.Value.AccountUrl, issued: true);
-            await ScheduleRenewalAsync(bundle, cancellationToken);
-            return AcmeResult<CertificateBundle>.Success(bundle);
+            return await RenewAsync(cancellationToken);
         }
         finally
         {
@@ -129,27 +139,31 @@ internal sealed class CertificateManager : BackgroundService
     /// <summary>Does whatever is due: a renewal or retry, or an ARI re-check that may move the renewal time.</summary>
     public async Task RunDueWorkAsync(CancellationToken cancellationToken)
     {
-        var now = _time.GetUtcNow();
-        var status = Status;
-        if (now < status.NextAttempt)
+        await _oneAtATime.WaitAsync(cancellationToken);
+        try
         {
-            return;
+            var now = _time.GetUtcNow();
+            var status = Status;
+            if (now < status.NextAttempt)
+            {
+                return;
+            }
+            var current = Current;
+            if (current is { IsTemporary: false } && status.ConsecutiveFailures == 0 && status.RenewAt is { } renewAt && now < renewAt)
+            {
+                await ScheduleRenewalAsync(current, cancellationToken);
+                return;
+            }
+            await RenewAsync(cancellationToken);
         }
-        var current = Current;
-        if (current is { IsTemporary: false } && status.ConsecutiveFailures == 0 && status.RenewAt is { } renewAt && now < renewAt)
+        finally
         {
-            await ScheduleRenewalAsync(current, cancellationToken);
-            return;
+            _oneAtATime.Release();
         }
-        await RenewNowAsync(cancellationToken);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (Current is null)
-        {
-            await InitializeAsync(stoppingToken);
-        }
         while (!stoppingToken.IsCancellationRequested)
         {
             var wait = Status.NextAttempt - _time.GetUtcNow();
@@ -166,6 +180,21 @@ internal sealed class CertificateManager : BackgroundService
     {
         _oneAtATime.Dispose();
         base.Dispose();
+    }
+
+    private async Task<AcmeResult<CertificateBundle>> RenewAsync(CancellationToken cancellationToken)
+    {
+        var result = await IssueAsync(cancellationToken);
+        if (!result.Ok)
+        {
+            RecordFailure(result.Problem);
+            return result.Problem;
+        }
+        var bundle = CertificateBundle.Parse(result.Value.PemBundle, isTemporary: false);
+        await _store.SaveCertificateAsync(result.Value.PemBundle, cancellationToken);
+        Install(bundle, result.Value.AccountUrl, issued: true);
+        await ScheduleRenewalAsync(bundle, cancellationToken);
+        return AcmeResult<CertificateBundle>.Success(bundle);
     }
 
     private async Task<AcmeResult<IssuedCertificate>> IssueAsync(CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using Classhub.Acme.Certificates;
 using Classhub.Acme.Management;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Classhub.Acme.Tests.Infrastructure;
@@ -61,13 +62,16 @@ public abstract class AcmeEnvironment : IAsyncLifetime
         KeyType = keyType,
     };
 
-    internal CertificateManager CreateManager(string storeDirectory, TimeProvider? time = null, CertificateKeyType keyType = CertificateKeyType.EcdsaP256) => new(
+    internal CertificateManager CreateManager(
+        string storeDirectory,
+        CertificateKeyType keyType = CertificateKeyType.EcdsaP256,
+        ILogger<CertificateManager>? logger = null) => new(
         Options(storeDirectory, keyType),
         new FileCertificateStore(storeDirectory),
         Challenges.Store,
         Pebble.CreateTrustingClient(),
-        time ?? TimeProvider.System,
-        NullLogger<CertificateManager>.Instance);
+        TimeProvider.System,
+        logger ?? NullLogger<CertificateManager>.Instance);
 }
 
 public sealed class DefaultPebble() : AcmeEnvironment(new PebbleSettings());

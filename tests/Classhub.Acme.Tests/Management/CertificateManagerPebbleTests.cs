@@ -71,7 +71,7 @@ public sealed class CertificateManagerPebbleTests(DefaultPebble environment) : I
         Assert.False(restarted.Status.IsTemporary);
         Assert.Equal(firstSerial, restarted.Status.SerialNumber);
         Assert.Equal(firstSerial, restarted.Select(null, null)?.SerialNumber);
-        Assert.True(restarted.Status.NextAttempt > DateTimeOffset.UtcNow);
+        Assert.True(restarted.Status.RenewAt > DateTimeOffset.UtcNow);
 
         var renewed = await restarted.RenewNowAsync(CancellationToken.None);
         Assert.True(renewed.Ok, renewed.Problem?.Message);

@@ -85,7 +85,7 @@ public sealed class CertificateManagerScheduleTests
     }
 
     [Fact]
-    public async Task InitializeAsync_StoredCertificateCaWithoutRenewalInfo_RenewsWhenOneThirdLeft()
+    public async Task RunDueWorkAsync_StoredCertificateCaWithoutRenewalInfo_RenewsWhenOneThirdLeft()
     {
         var now = _time.GetUtcNow();
         _store.Certificate = TestIssuer.IssueBundle(Domains, now.AddDays(-1), now.AddDays(5));
@@ -93,15 +93,19 @@ public sealed class CertificateManagerScheduleTests
         using var manager = CreateManager(handler);
 
         await manager.InitializeAsync(CancellationToken.None);
+        Assert.Empty(handler.Requests);
+        Assert.Equal(now, manager.Status.NextAttempt);
+        await manager.RunDueWorkAsync(CancellationToken.None);
 
         var status = manager.Status;
         Assert.False(status.IsTemporary);
         Assert.Equal(now.AddDays(3), status.RenewAt);
         Assert.Equal(now.AddDays(3), status.NextAttempt);
+        Assert.Equal(["GET " + StubAcmeHandler.DirectoryUrl], handler.Requests);
     }
 
     [Fact]
-    public async Task InitializeAsync_CaOffersRenewalInfo_RenewsAtRandomTimeInsideWindow()
+    public async Task RunDueWorkAsync_CaOffersRenewalInfo_RenewsAtRandomTimeInsideWindow()
     {
         var now = _time.GetUtcNow();
         _store.Certificate = TestIssuer.IssueBundle(Domains, now.AddDays(-10), now.AddDays(80));
@@ -117,8 +121,9 @@ public sealed class CertificateManagerScheduleTests
             _ => new HttpResponseMessage(HttpStatusCode.NotFound),
         });
         using var manager = CreateManager(handler);
-
         await manager.InitializeAsync(CancellationToken.None);
+
+        await manager.RunDueWorkAsync(CancellationToken.None);
 
         var status = manager.Status;
         Assert.NotNull(status.RenewAt);
@@ -142,6 +147,7 @@ public sealed class CertificateManagerScheduleTests
         });
         using var manager = CreateManager(handler);
         await manager.InitializeAsync(CancellationToken.None);
+        await manager.RunDueWorkAsync(CancellationToken.None);
         Assert.Equal(now.AddHours(6), manager.Status.NextAttempt);
 
         _time.Advance(TimeSpan.FromHours(6));

@@ -11,9 +11,13 @@ public sealed class CertificateRenewalPebbleTests(ShortLivedPebble environment) 
         using var manager = environment.CreateManager(environment.NewStoreDirectory());
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         await manager.StartAsync(stop.Token);
+        await using var kestrel = await TlsProbe.StartAsync(manager);
         try
         {
+            var temporarySerial = manager.Status.SerialNumber;
             var first = await WaitForAsync(manager, s => s is { IsTemporary: false }, stop.Token);
+            Assert.NotEqual(temporarySerial, first.SerialNumber);
+            Assert.Equal(first.SerialNumber, await kestrel.HandshakeSerialAsync("hub.classhub.test"));
             var firstBundle = manager.Current!;
             var lifetime = firstBundle.NotAfter - firstBundle.NotBefore;
             Assert.InRange(lifetime, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(14));
@@ -26,6 +30,7 @@ public sealed class CertificateRenewalPebbleTests(ShortLivedPebble environment) 
 
             Assert.NotEqual(first.SerialNumber, second.SerialNumber);
             Assert.Equal(second.SerialNumber, manager.Select(null, "hub.classhub.test")?.SerialNumber);
+            Assert.Equal(second.SerialNumber, await kestrel.HandshakeSerialAsync("www.classhub.test"));
             Assert.True(DateTimeOffset.UtcNow >= first.RenewAt);
             Assert.Equal(0, second.ConsecutiveFailures);
         }

@@ -8,12 +8,14 @@ public sealed class NonceRejectPebbleTests(NonceRejectingPebble environment) : I
     [Fact]
     public async Task RenewNowAsync_HalfOfNoncesRejected_StillObtainsCertificate()
     {
-        using var manager = environment.CreateManager(environment.NewStoreDirectory());
+        var log = new RecordingLogger<Classhub.Acme.Management.CertificateManager>();
+        using var manager = environment.CreateManager(environment.NewStoreDirectory(), logger: log);
         await manager.InitializeAsync(CancellationToken.None);
 
         var result = await manager.RenewNowAsync(CancellationToken.None);
 
         Assert.True(result.Ok, result.Problem?.Message + "\n" + environment.Pebble.Output);
         Assert.False(manager.Status.IsTemporary);
+        Assert.Contains(log.Messages, m => m.Contains("rejected nonce", StringComparison.Ordinal));
     }
 }
