@@ -143,7 +143,7 @@ internal sealed class CertificateIssuer
             var failed = final.Value.Challenges.FirstOrDefault(c => c.Url == challenge.Url);
             return new AcmeProblem(
                 failed?.Error?.Type ?? AcmeProblemTypes.Invalid,
-                AcmeClient.Describe(failed?.Error) ?? $"the authorization ended {final.Value.Status}",
+                AcmeJson.Describe(failed?.Error) ?? $"the authorization ended {final.Value.Status}",
                 doing);
         }
         finally
@@ -177,5 +177,5 @@ internal sealed class CertificateIssuer
     }
 
     private static AcmeProblem OrderProblem(AcmeOrder order, string doing) =>
-        new(order.Error?.Type ?? AcmeProblemTypes.Invalid, AcmeClient.Describe(order.Error) ?? $"the order is {order.Status}", doing);
+        new(order.Error?.Type ?? AcmeProblemTypes.Invalid, AcmeJson.Describe(order.Error) ?? $"the order is {order.Status}", doing);
 }

@@ -18,9 +18,6 @@ namespace Classhub.Acme.Management;
 /// </summary>
 internal sealed class CertificateManager : BackgroundService
 {
-    // How long to trust an ARI answer without a Retry-After before asking again (RFC 9773 suggests hours).
-    private static readonly TimeSpan DefaultRenewalInfoRecheck = TimeSpan.FromHours(6);
-
     // Longest single sleep, so a wall-clock jump is noticed within the hour.
     private static readonly TimeSpan MaxSleep = TimeSpan.FromHours(1);
 
@@ -93,19 +90,28 @@ internal sealed class CertificateManager : BackgroundService
         {
             _logger.UsingStoredCertificate(bundle.SerialNumber, bundle.NotAfter);
             Install(bundle, accountUrl: null, issued: false);
-            var renewAt = RenewalSchedule.RenewAt(bundle.NotBefore, bundle.NotAfter, null, _random.NextDouble());
             lock (_stateLock)
             {
-                _status = _status with { RenewAt = renewAt, NextAttempt = now };
+                _status = _status with { NextAttempt = now };
             }
             return;
         }
         _logger.ServingTemporary();
+        InstallTemporary(now);
+        lock (_stateLock)
+        {
+            _status = _status with { NextAttempt = now };
+        }
+    }
+
+    // The stand-in lives a week; while the CA keeps failing it is replaced before it expires.
+    private void InstallTemporary(DateTimeOffset now)
+    {
         var temporary = SelfSignedCertificate.Create(_options.Domains, now);
         Volatile.Write(ref _current, temporary);
         lock (_stateLock)
         {
-            _status = _status with { SerialNumber = temporary.SerialNumber, NotAfter = temporary.NotAfter, IsTemporary = true, RenewAt = null, NextAttempt = now };
+            _status = _status with { SerialNumber = temporary.SerialNumber, NotAfter = temporary.NotAfter, IsTemporary = true, RenewAt = null };
         }
     }
 
@@ -149,6 +155,10 @@ internal sealed class CertificateManager : BackgroundService
                 return;
             }
             var current = Current;
+            if (current is { IsTemporary: true } && now > current.NotAfter - TimeSpan.FromDays(1))
+            {
+                InstallTemporary(now);
+            }
             if (current is { IsTemporary: false } && status.ConsecutiveFailures == 0 && status.RenewAt is { } renewAt && now < renewAt)
             {
                 await ScheduleRenewalAsync(current, cancellationToken);
@@ -224,8 +234,10 @@ internal sealed class CertificateManager : BackgroundService
         return key;
     }
 
+    // Serves the bundle, scheduled by the one-third rule until the CA's renewal information refines it.
     private void Install(CertificateBundle bundle, string? accountUrl, bool issued)
     {
+        var renewAt = RenewalSchedule.RenewAt(bundle.NotBefore, bundle.NotAfter, window: null, random: 0);
         Volatile.Write(ref _current, bundle);
         lock (_stateLock)
         {
@@ -234,6 +246,8 @@ internal sealed class CertificateManager : BackgroundService
                 SerialNumber = bundle.SerialNumber,
                 NotAfter = bundle.NotAfter,
                 IsTemporary = false,
+                RenewAt = renewAt,
+                NextAttempt = renewAt,
                 ConsecutiveFailures = 0,
                 LastIssuedAt = issued ? _time.GetUtcNow() : _status.LastIssuedAt,
                 AccountUrl = accountUrl ?? _status.AccountUrl,
@@ -256,7 +270,15 @@ internal sealed class CertificateManager : BackgroundService
 
     private async Task ScheduleRenewalAsync(CertificateBundle bundle, CancellationToken cancellationToken)
     {
-        var (window, recheck) = await ReadRenewalWindowAsync(bundle, cancellationToken);
+        using var key = await LoadOrCreateAccountKeyAsync(cancellationToken);
+        var client = new AcmeClient(_http, _options.DirectoryUrl, key, _time, _logger);
+        var advice = await RenewalInfoReader.ReadAsync(client, bundle.Certificate, cancellationToken);
+        if (!advice.Ok)
+        {
+            _logger.RenewalInfoUnavailable(advice.Problem.Message);
+        }
+        var window = advice.Ok ? advice.Value?.Window : null;
+        var recheck = advice.Ok ? advice.Value?.Recheck : RenewalInfoReader.DefaultRecheck;
         var renewAt = RenewalSchedule.RenewAt(bundle.NotBefore, bundle.NotAfter, window, _random.NextDouble());
         var next = renewAt;
         if (recheck is { } later && _time.GetUtcNow() + later < renewAt)
@@ -267,40 +289,6 @@ internal sealed class CertificateManager : BackgroundService
         {
             _status = _status with { RenewAt = renewAt, NextAttempt = next };
         }
-        _logger.CertificateInstalled(bundle.SerialNumber, bundle.NotAfter, renewAt);
-    }
-
-    private async Task<(RenewalWindow? Window, TimeSpan? Recheck)> ReadRenewalWindowAsync(CertificateBundle bundle, CancellationToken cancellationToken)
-    {
-        var certId = CertificateId.For(bundle.Certificate);
-        if (certId is null)
-        {
-            return (null, null);
-        }
-        using var key = await LoadOrCreateAccountKeyAsync(cancellationToken);
-        var client = new AcmeClient(_http, _options.DirectoryUrl, key, _time, _logger);
-        var directory = await client.GetDirectoryAsync(cancellationToken);
-        if (!directory.Ok)
-        {
-            _logger.RenewalInfoUnavailable(directory.Problem.Message);
-            return (null, null);
-        }
-        if (directory.Value.RenewalInfo is not { } renewalInfoUrl)
-        {
-            return (null, null);
-        }
-        var info = await client.GetRenewalInfoAsync(renewalInfoUrl, certId, cancellationToken);
-        if (!info.Ok)
-        {
-            _logger.RenewalInfoUnavailable(info.Problem.Message);
-            return (null, null);
-        }
-        var window = info.Value.Resource.SuggestedWindow;
-        if (!Rfc3339.TryParse(window.Start, out var start) || !Rfc3339.TryParse(window.End, out var end))
-        {
-            _logger.RenewalInfoUnavailable($"the suggested window \"{window.Start}\"..\"{window.End}\" is not RFC 3339");
-            return (null, null);
-        }
-        return (new RenewalWindow(start, end), info.Value.RetryAfter ?? DefaultRenewalInfoRecheck);
+        _logger.RenewalScheduled(bundle.SerialNumber, bundle.NotAfter, renewAt);
     }
 }

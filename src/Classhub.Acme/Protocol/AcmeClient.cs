@@ -16,20 +16,17 @@ internal sealed class AcmeClient
     // share of good ones. Ten tries make a run of rejections at 50% a one-in-a-thousand event.
     private const int MaxBadNonceAttempts = 10;
 
-    private readonly HttpClient _http;
+    private readonly AcmeTransport _transport;
     private readonly Uri _directoryUrl;
     private readonly AccountKey _key;
-    private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private AcmeDirectory? _directory;
-    private string? _nonce;
 
     public AcmeClient(HttpClient http, Uri directoryUrl, AccountKey key, TimeProvider time, ILogger logger)
     {
-        _http = http;
+        _transport = new AcmeTransport(http, time);
         _directoryUrl = directoryUrl;
         _key = key;
-        _time = time;
         _logger = logger;
     }
 
@@ -45,12 +42,12 @@ internal sealed class AcmeClient
             return AcmeResult<AcmeDirectory>.Success(_directory);
         }
         const string Doing = "reading the ACME directory";
-        var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, _directoryUrl), Doing, cancellationToken);
+        var response = await _transport.SendAsync(() => new HttpRequestMessage(HttpMethod.Get, _directoryUrl), Doing, cancellationToken);
         if (!response.Ok)
         {
             return response.Problem;
         }
-        var directory = Parse(response.Value.Body, AcmeJsonContext.Default.AcmeDirectory, Doing);
+        var directory = AcmeJson.Parse(response.Value.Body, AcmeJsonContext.Default.AcmeDirectory, Doing);
         if (directory.Ok)
         {
             _directory = directory.Value;
@@ -67,6 +64,13 @@ internal sealed class AcmeClient
         {
             return directory.Problem;
         }
+        if (directory.Value.Meta?.ExternalAccountRequired == true)
+        {
+            return new AcmeProblem(
+                AcmeProblemTypes.ExternalAccountRequired,
+                "this CA requires external account binding, which classhub does not support; use a CA without it (e.g. Let's Encrypt)",
+                Doing);
+        }
         var request = new AcmeNewAccountRequest(true, string.IsNullOrWhiteSpace(email) ? null : ["mailto:" + email]);
         var payload = JsonSerializer.SerializeToUtf8Bytes(request, AcmeJsonContext.Default.AcmeNewAccountRequest);
         var response = await PostAsync(directory.Value.NewAccount, payload, Doing, cancellationToken);
@@ -76,7 +80,7 @@ internal sealed class AcmeClient
         }
         if (response.Value.Location is null)
         {
-            return Unexpected(Doing, "the newAccount response has no Location header");
+            return AcmeJson.Unexpected(Doing, "the newAccount response has no Location header");
         }
         AccountUrl = response.Value.Location;
         var created = response.Value.Status == HttpStatusCode.Created;
@@ -101,9 +105,9 @@ internal sealed class AcmeClient
         }
         if (response.Value.Location is null)
         {
-            return Unexpected(Doing, "the newOrder response has no Location header");
+            return AcmeJson.Unexpected(Doing, "the newOrder response has no Location header");
         }
-        var order = Parse(response.Value.Body, AcmeJsonContext.Default.AcmeOrder, Doing);
+        var order = AcmeJson.Parse(response.Value.Body, AcmeJsonContext.Default.AcmeOrder, Doing);
         if (!order.Ok)
         {
             return order.Problem;
@@ -123,7 +127,7 @@ internal sealed class AcmeClient
         const string Doing = "answering the http-01 challenge";
         var payload = JsonSerializer.SerializeToUtf8Bytes(new EmptyObject(), AcmeJsonContext.Default.EmptyObject);
         var response = await PostAsync(url, payload, Doing, cancellationToken);
-        return response.Ok ? Parse(response.Value.Body, AcmeJsonContext.Default.AcmeChallenge, Doing) : response.Problem;
+        return response.Ok ? AcmeJson.Parse(response.Value.Body, AcmeJsonContext.Default.AcmeChallenge, Doing) : response.Problem;
     }
 
     public async Task<AcmeResult<Polled<AcmeOrder>>> FinalizeAsync(string url, byte[] csrDer, CancellationToken cancellationToken)
@@ -136,7 +140,7 @@ internal sealed class AcmeClient
         {
             return response.Problem;
         }
-        var order = Parse(response.Value.Body, AcmeJsonContext.Default.AcmeOrder, Doing);
+        var order = AcmeJson.Parse(response.Value.Body, AcmeJsonContext.Default.AcmeOrder, Doing);
         return order.Ok ? AcmeResult<Polled<AcmeOrder>>.Success(new Polled<AcmeOrder>(order.Value, response.Value.RetryAfter)) : order.Problem;
     }
 
@@ -152,7 +156,7 @@ internal sealed class AcmeClient
         var pem = System.Text.Encoding.UTF8.GetString(response.Value.Body);
         return pem.Contains("-----BEGIN CERTIFICATE-----", StringComparison.Ordinal)
             ? AcmeResult<string>.Success(pem)
-            : Unexpected(Doing, "the response is not a PEM certificate chain");
+            : AcmeJson.Unexpected(Doing, "the response is not a PEM certificate chain");
     }
 
     /// <summary>RFC 9773: an unauthenticated GET of <c>renewalInfo/{certID}</c>.</summary>
@@ -160,12 +164,12 @@ internal sealed class AcmeClient
     {
         const string Doing = "reading the certificate's renewal information";
         var url = renewalInfoUrl.TrimEnd('/') + "/" + certId;
-        var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, url), Doing, cancellationToken);
+        var response = await _transport.SendAsync(() => new HttpRequestMessage(HttpMethod.Get, url), Doing, cancellationToken);
         if (!response.Ok)
         {
             return response.Problem;
         }
-        var info = Parse(response.Value.Body, AcmeJsonContext.Default.AcmeRenewalInfo, Doing);
+        var info = AcmeJson.Parse(response.Value.Body, AcmeJsonContext.Default.AcmeRenewalInfo, Doing);
         return info.Ok ? AcmeResult<Polled<AcmeRenewalInfo>>.Success(new Polled<AcmeRenewalInfo>(info.Value, response.Value.RetryAfter)) : info.Problem;
     }
 
@@ -176,7 +180,7 @@ internal sealed class AcmeClient
         {
             return response.Problem;
         }
-        var value = Parse(response.Value.Body, type, doing);
+        var value = AcmeJson.Parse(response.Value.Body, type, doing);
         return value.Ok ? AcmeResult<Polled<T>>.Success(new Polled<T>(value.Value, response.Value.RetryAfter)) : value.Problem;
     }
 
@@ -191,7 +195,7 @@ internal sealed class AcmeClient
                 return nonce.Problem;
             }
             var body = JwsSigner.Sign(_key, url, nonce.Value, AccountUrl, payload ?? []);
-            var response = await SendAsync(
+            var response = await _transport.SendAsync(
                 () =>
                 {
                     var content = new ByteArrayContent(body);
@@ -213,9 +217,8 @@ internal sealed class AcmeClient
 
     private async Task<AcmeResult<string>> TakeNonceAsync(string doing, CancellationToken cancellationToken)
     {
-        if (_nonce is { } saved)
+        if (_transport.TakeNonce() is { } saved)
         {
-            _nonce = null;
             return AcmeResult<string>.Success(saved);
         }
         var directory = await GetDirectoryAsync(cancellationToken);
@@ -223,108 +226,17 @@ internal sealed class AcmeClient
         {
             return directory.Problem;
         }
-        var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Head, directory.Value.NewNonce), doing, cancellationToken);
+        var response = await _transport.SendAsync(() => new HttpRequestMessage(HttpMethod.Head, directory.Value.NewNonce), doing, cancellationToken);
         if (!response.Ok)
         {
             return response.Problem;
         }
-        if (_nonce is not { } fresh)
+        if (_transport.TakeNonce() is not { } fresh)
         {
-            return Unexpected(doing, "newNonce answered without a Replay-Nonce header");
+            return AcmeJson.Unexpected(doing, "newNonce answered without a Replay-Nonce header");
         }
-        _nonce = null;
         return AcmeResult<string>.Success(fresh);
     }
-
-    /// <summary>Sends, keeps any Replay-Nonce, and turns transport errors and problem documents into values.</summary>
-    private async Task<AcmeResult<AcmeResponse>> SendAsync(Func<HttpRequestMessage> makeRequest, string doing, CancellationToken cancellationToken)
-    {
-        try
-        {
-            using var request = makeRequest();
-            using var response = await _http.SendAsync(request, cancellationToken);
-            if (response.Headers.TryGetValues("Replay-Nonce", out var nonces))
-            {
-                _nonce = nonces.FirstOrDefault();
-            }
-            var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-            var retryAfter = RetryAfter(response);
-            if (response.IsSuccessStatusCode)
-            {
-                return AcmeResult<AcmeResponse>.Success(new AcmeResponse(response.StatusCode, response.Headers.Location?.ToString(), retryAfter, body));
-            }
-            var document = TryParseProblem(body);
-            return new AcmeProblem(
-                document?.Type ?? "urn:classhub:acme:http" + (int)response.StatusCode,
-                Describe(document) ?? $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}",
-                doing,
-                retryAfter);
-        }
-        catch (HttpRequestException e)
-        {
-            return new AcmeProblem(AcmeProblemTypes.Transport, e.Message, doing);
-        }
-        catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
-        {
-            return new AcmeProblem(AcmeProblemTypes.Transport, "the ACME server did not answer in time: " + e.Message, doing);
-        }
-    }
-
-    private TimeSpan? RetryAfter(HttpResponseMessage response)
-    {
-        var header = response.Headers.RetryAfter;
-        if (header?.Delta is { } delta)
-        {
-            return delta;
-        }
-        if (header?.Date is { } date)
-        {
-            var wait = date - _time.GetUtcNow();
-            return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
-        }
-        return null;
-    }
-
-    private static AcmeProblemDocument? TryParseProblem(byte[] body)
-    {
-        try
-        {
-            return body.Length == 0 ? null : JsonSerializer.Deserialize(body, AcmeJsonContext.Default.AcmeProblemDocument);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
-    internal static string? Describe(AcmeProblemDocument? document)
-    {
-        if (document is null)
-        {
-            return null;
-        }
-        var detail = document.Detail ?? document.Type;
-        if (document.Subproblems is { Count: > 0 } subproblems)
-        {
-            detail += " [" + string.Join("; ", subproblems.Select(Describe)) + "]";
-        }
-        return detail;
-    }
-
-    private static AcmeResult<T> Parse<T>(byte[] body, JsonTypeInfo<T> type, string doing)
-    {
-        try
-        {
-            var value = JsonSerializer.Deserialize(body, type);
-            return value is null ? Unexpected(doing, "the response body is empty") : AcmeResult<T>.Success(value);
-        }
-        catch (JsonException e)
-        {
-            return Unexpected(doing, "the response is not the expected JSON: " + e.Message);
-        }
-    }
-
-    private static AcmeProblem Unexpected(string doing, string detail) => new(AcmeProblemTypes.UnexpectedResponse, detail, doing);
 }
 
 internal sealed record NewAccountOutcome(string AccountUrl, bool Created);

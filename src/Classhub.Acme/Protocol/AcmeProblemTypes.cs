@@ -21,6 +21,9 @@ internal static class AcmeProblemTypes
     /// <summary>A challenge or order ended invalid without an error document.</summary>
     public const string Invalid = "urn:classhub:acme:invalid";
 
+    /// <summary>The CA requires external account binding (RFC 8555 section 7.3.4), which this client does not do.</summary>
+    public const string ExternalAccountRequired = "urn:classhub:acme:externalAccountRequired";
+
     /// <summary>The CA offered no challenge type this client can answer (http-01).</summary>
     public const string NoSupportedChallenge = "urn:classhub:acme:noSupportedChallenge";
 }

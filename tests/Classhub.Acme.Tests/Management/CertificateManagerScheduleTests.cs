@@ -45,8 +45,27 @@ public sealed class CertificateManagerScheduleTests
             Assert.InRange(gaps[i], raw * (1 - RenewalSchedule.BackoffJitter), raw);
         }
         Assert.All(gaps.Skip(11), gap => Assert.InRange(gap, TimeSpan.FromHours(12), TimeSpan.FromDays(1)));
-        Assert.Same(temporary, manager.Select(null, null));
         Assert.True(manager.Status.IsTemporary);
+        Assert.True(manager.Current!.NotAfter > _time.GetUtcNow());
+        Assert.NotNull(temporary);
+    }
+
+    [Fact]
+    public async Task RunDueWorkAsync_CaDownUntilStandInNearlyExpired_ServesFreshStandIn()
+    {
+        using var handler = new StubAcmeHandler(_ => throw new HttpRequestException("connection refused"));
+        using var manager = CreateManager(handler);
+        await manager.InitializeAsync(CancellationToken.None);
+        var first = manager.Current!;
+
+        _time.Advance(TimeSpan.FromDays(6.5));
+        await manager.RunDueWorkAsync(CancellationToken.None);
+
+        var second = manager.Current!;
+        Assert.True(second.IsTemporary);
+        Assert.NotEqual(first.SerialNumber, second.SerialNumber);
+        Assert.Equal(second.SerialNumber, manager.Status.SerialNumber);
+        Assert.True(second.NotAfter > _time.GetUtcNow().AddDays(6));
     }
 
     [Fact]

@@ -84,6 +84,23 @@ public sealed class AcmeClientTests
     }
 
     [Fact]
+    public async Task NewAccountAsync_CaRequiresExternalAccountBinding_ClearProblemWithoutPosting()
+    {
+        using var handler = new StubAcmeHandler(request => request.RequestUri!.AbsolutePath switch
+        {
+            "/dir" => StubAcmeHandler.Json("""{"newNonce":"https://ca.test/nonce","newAccount":"https://ca.test/account","newOrder":"https://ca.test/order","meta":{"externalAccountRequired":true}}"""),
+            _ => throw new InvalidOperationException("nothing else expected"),
+        });
+        var client = CreateClient(handler);
+
+        var result = await client.NewAccountAsync(null, CancellationToken.None);
+
+        Assert.False(result.Ok);
+        Assert.Equal(AcmeProblemTypes.ExternalAccountRequired, result.Problem.Type);
+        Assert.Single(handler.Requests);
+    }
+
+    [Fact]
     public async Task GetDirectoryAsync_Unreachable_TransportProblem()
     {
         using var handler = new StubAcmeHandler(_ => throw new HttpRequestException("connection refused"));
