@@ -4,7 +4,7 @@ namespace Classhub.Acme.Certificates;
 
 /// <summary>
 /// <see cref="ICertificateStore"/> in a directory (mode 0700): <c>account.key.pem</c> and
-/// <c>certificate.pem</c>, each mode 0600, replaced by write-temp, fsync, rename.
+/// <c>certificate.pem</c>, each mode 0600, replaced by write-temp, fsync, rename, fsync of the directory.
 /// </summary>
 internal sealed class FileCertificateStore : ICertificateStore
 {
@@ -68,6 +68,7 @@ internal sealed class FileCertificateStore : ICertificateStore
                 stream.Flush(flushToDisk: true);
             }
             File.Move(temporary, target, overwrite: true);
+            _ = DirectorySync.Flush(_directory);
         }
         finally
         {

@@ -166,7 +166,15 @@ internal sealed class PebbleServer : IAsyncDisposable
         {
             info.Environment[name] = value;
         }
-        var process = Process.Start(info) ?? throw new InvalidOperationException("could not start " + fileName);
+        Process process;
+        try
+        {
+            process = Process.Start(info) ?? throw new InvalidOperationException("could not start " + fileName);
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new InvalidOperationException($"{fileName} is not installed; the ACME tests need Debian's pebble: apt-get install -y pebble", e);
+        }
         DataReceivedEventHandler append = (_, e) =>
         {
             if (e.Data is not null)
