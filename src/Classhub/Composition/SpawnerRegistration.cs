@@ -1,18 +1,55 @@
 using Classhub.Core.Servers;
+using Classhub.Hosting;
 using Classhub.Hub.Hosting;
 using Classhub.Spawning.LocalProcess;
 using Classhub.Spawning.Processes;
+using Classhub.Spawning.Systemd;
 
 namespace Classhub.Composition;
 
-/// <summary>Chooses where servers run. Today: local processes (as the Unix user of the same name when root).</summary>
+/// <summary>
+/// Chooses where servers run: <c>auto</c> picks transient systemd units when systemd is PID 1 and the hub runs
+/// servers as Unix users (root), else local processes; <c>local-process</c> and <c>systemd</c> force one.
+/// </summary>
 internal static class SpawnerRegistration
 {
-    public static IServiceCollection AddSpawner(this IServiceCollection services, HubOptions options)
+    public const string Auto = "auto";
+    public const string LocalProcess = "local-process";
+    public const string Systemd = "systemd";
+
+    public static readonly IReadOnlyList<string> Kinds = [Auto, LocalProcess, Systemd];
+
+    /// <param name="services">The hub's services.</param>
+    /// <param name="options">The hub's options (server command, Unix users or not).</param>
+    /// <param name="kind"><c>auto</c>, <c>local-process</c> or <c>systemd</c> (spawner.kind); anything else throws.</param>
+    /// <param name="limits">Per-server limits (spawner.memory_limit, ...); null keeps the spawner's defaults.</param>
+    public static IServiceCollection AddSpawner(this IServiceCollection services, HubOptions options, string kind = Auto, ResourceLimits? limits = null)
     {
         services.AddSingleton<IProcessRunner, ProcessRunner>();
-        services.AddSingleton(new LocalProcessSpawnerOptions { Program = options.ServerCommand[0] });
-        services.AddSingleton<ISpawner, LocalProcessSpawner>();
+
+        // Under systemd, Type=notify in classhub.service waits for READY=1; elsewhere the notifier does nothing.
+        services.AddHostedService<SystemdNotifier>();
+
+        if (Choose(kind, options.RunAsUnixUsers, SystemdSpawner.IsSystemdRunning()) == Systemd)
+        {
+            var systemd = new SystemdSpawnerOptions { Program = options.ServerCommand[0] };
+            services.AddSingleton(limits is null ? systemd : systemd with { DefaultLimits = limits });
+            services.AddSingleton<ISpawner, SystemdSpawner>();
+        }
+        else
+        {
+            services.AddSingleton(new LocalProcessSpawnerOptions { Program = options.ServerCommand[0] });
+            services.AddSingleton<ISpawner, LocalProcessSpawner>();
+        }
+
         return services;
     }
+
+    /// <summary>The spawner <paramref name="kind"/> resolves to on this machine.</summary>
+    public static string Choose(string kind, bool runAsUnixUsers, bool systemdRunning) => kind switch
+    {
+        Auto => runAsUnixUsers && systemdRunning ? Systemd : LocalProcess,
+        LocalProcess or Systemd => kind,
+        _ => throw new ArgumentException($"unknown spawner kind '{kind}'; use one of {string.Join(", ", Kinds)}", nameof(kind)),
+    };
 }

@@ -1,0 +1,55 @@
+using Classhub.Core.Servers;
+
+namespace Classhub.Spawning.Systemd;
+
+/// <summary>Settings of <see cref="SystemdSpawner"/>; the defaults fit a Debian server with systemd as PID 1.</summary>
+internal sealed record SystemdSpawnerOptions
+{
+    /// <summary>The program the hub's default command starts; <see cref="SystemdSpawner.CheckHealthAsync"/> looks for it.</summary>
+    public string Program { get; init; } = "jupyterhub-singleuser";
+
+    /// <summary>
+    /// Limits for a server whose request leaves a limit unset. A classroom server should not let one notebook take
+    /// the whole machine, so memory and tasks are capped unless configured otherwise.
+    /// </summary>
+    public ResourceLimits DefaultLimits { get; init; } = new(MemoryBytes: 2L << 30, Tasks: 512);
+
+    /// <summary>Read-only datasets: each is bind-mounted at <c>~/datasets/NAME</c> in every server.</summary>
+    public IReadOnlyList<Dataset> Datasets { get; init; } = [];
+
+    /// <summary>Create a missing Unix account with <c>useradd -m -s /bin/bash</c>.</summary>
+    public bool CreateUsers { get; init; } = true;
+
+    /// <summary>Extra arguments for useradd, placed before the user name (e.g. <c>--gid students</c>).</summary>
+    public IReadOnlyList<string> UserAddArguments { get; init; } = [];
+
+    /// <summary>PATH given to servers, and where programs named without a '/' are looked up.</summary>
+    public string SearchPath { get; init; } = "/usr/local/bin:/usr/bin:/bin";
+
+    /// <summary>The loopback address servers listen on.</summary>
+    public string ListenHost { get; init; } = "127.0.0.1";
+
+    /// <summary>Where the 0600 per-user environment files (secrets included) are written; root only.</summary>
+    public string EnvironmentDir { get; init; } = "/run/classhub/env";
+
+    /// <summary>Units are named <c>PREFIX&lt;user&gt;.service</c>.</summary>
+    public string UnitPrefix { get; init; } = "classhub-server-";
+
+    /// <summary>How often Stop checks whether the unit has stopped.</summary>
+    public TimeSpan StopPollInterval { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>How long Stop waits for the unit to stop after SIGKILL.</summary>
+    public TimeSpan KillWait { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Exists while systemd is the init system (sd_booted(3)).</summary>
+    public string SystemdRuntimeDir { get; init; } = "/run/systemd/system";
+
+    public string SystemdRunPath { get; init; } = "/usr/bin/systemd-run";
+
+    public string SystemctlPath { get; init; } = "/usr/bin/systemctl";
+
+    public string UserAddPath { get; init; } = "/usr/sbin/useradd";
+}
+
+/// <summary>A read-only dataset: <paramref name="Source"/> on the host appears at <c>~/datasets/<paramref name="Name"/></c>.</summary>
+internal sealed record Dataset(string Name, string Source);
