@@ -3,6 +3,8 @@
 #   ./build.sh run       build and start the hub on the embedded default (classhub serve --dev)
 #   ./build.sh test      install what the tests need (apt), build everything, run every test
 #   ./build.sh publish   make the one-file Native-AOT binary artifacts/classhub
+#   ./build.sh deb       make the Debian package artifacts/classhub_<version>_amd64.deb (publishes first;
+#                        CLASSHUB_DEB_VERSION overrides packaging/VERSION, e.g. for the upgrade test)
 #   ./build.sh build     compile the solution (Release)
 #   ./build.sh bench     run the side-by-side benchmarks (bench/run.sh)
 set -euo pipefail
@@ -17,6 +19,9 @@ BUILD_PACKAGES=(clang zlib1g-dev libsqlite3-dev)
 RUN_PACKAGES=(jupyterhub python3-ipykernel)
 # Debian packages the tests use on top of those.
 TEST_PACKAGES=(procps util-linux passwd pebble)
+# Debian packages to build the .deb, and to test it (lintian; a debootstrapped Debian booted with systemd-nspawn).
+DEB_PACKAGES=(dpkg-dev xz-utils)
+DEB_TEST_PACKAGES=(lintian debootstrap systemd-container curl)
 
 log() { printf '==> %s\n' "$*" >&2; }
 
@@ -42,6 +47,23 @@ publish() {
   mkdir -p "$ARTIFACTS"
   cp "$ARTIFACTS/publish/classhub" "$ARTIFACTS/classhub"
   ls -l "$ARTIFACTS/classhub" >&2
+}
+
+# Builds the .deb from packaging/ around the published binary; prints its path.
+deb() {
+  ensure_packages "${DEB_PACKAGES[@]}"
+  [ -x "$ARTIFACTS/classhub" ] && [ "${CLASSHUB_DEB_NO_PUBLISH:-}" = 1 ] || publish
+  log "building the Debian package"
+  bash packaging/build-deb.sh "$ARTIFACTS/classhub" "$ARTIFACTS"
+}
+
+# The package test (tests/Classhub.Tests/Packaging) installs this .deb, then upgrades to a rebuild of it with a
+# higher version; both are built from the binary just published.
+package_for_tests() {
+  rm -f "$ARTIFACTS"/classhub_*.deb
+  CLASSHUB_DEB_NO_PUBLISH=1 deb >/dev/null
+  CLASSHUB_DEB_NO_PUBLISH=1 CLASSHUB_DEB_VERSION="$(tr -d '[:space:]' < packaging/VERSION)+upgradetest1" deb >/dev/null
+  ls -l "$ARTIFACTS"/classhub_*.deb >&2
 }
 
 run() {
@@ -73,8 +95,9 @@ summarize() {
 }
 
 test_all() {
-  ensure_packages "${BUILD_PACKAGES[@]}" "${RUN_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
+  ensure_packages "${BUILD_PACKAGES[@]}" "${RUN_PACKAGES[@]}" "${TEST_PACKAGES[@]}" "${DEB_PACKAGES[@]}" "${DEB_TEST_PACKAGES[@]}"
   publish
+  package_for_tests
   export CLASSHUB_BINARY="$ARTIFACTS/classhub"
   local results="$ARTIFACTS/test-results"
   rm -rf "$results"; mkdir -p "$results"
@@ -90,8 +113,9 @@ case "${1:-}" in
   run) shift; run "$@" ;;
   test) shift; test_all "$@" ;;
   publish) publish ;;
+  deb) deb ;;
   build) shift; build "$@" ;;
-  deps) ensure_packages "${BUILD_PACKAGES[@]}" "${RUN_PACKAGES[@]}" "${TEST_PACKAGES[@]}" ;;
+  deps) ensure_packages "${BUILD_PACKAGES[@]}" "${RUN_PACKAGES[@]}" "${TEST_PACKAGES[@]}" "${DEB_PACKAGES[@]}" "${DEB_TEST_PACKAGES[@]}" ;;
   bench) shift; exec bash bench/run.sh "$@" ;;
-  *) sed -n '2,8p' "$0"; exit 2 ;;
+  *) sed -n '2,10p' "$0"; exit 2 ;;
 esac
