@@ -17,6 +17,7 @@ internal sealed class CommandLine(RootCommand root)
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(UserCommands.Create());
         root.Subcommands.Add(TokenCommands.Create());
+        root.Subcommands.Add(UninstallCommand.Create());
         return new CommandLine(root);
     }
 
