@@ -56,6 +56,10 @@ sed -e "s|@VERSION@|$version|" -e "s|@SHLIBS@|$shlibs|" -e "s|@INSTALLED_SIZE@|$
 (cd "$root" && find . -type f ! -path './DEBIAN/*' -printf '%P\0' | sort -z | xargs -0 md5sum) > "$root/DEBIAN/md5sums"
 chmod 0644 "$root/DEBIAN/md5sums"
 
+# Reproducible: every file dated at the last commit, not at build time.
+export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git -C "$here" log -1 --format=%ct 2>/dev/null || date +%s)}
+find "$root" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
+
 mkdir -p "$outdir"
 deb="$outdir/classhub_${version}_amd64.deb"
 dpkg-deb --root-owner-group -Zxz --build "$root" "$deb" >/dev/null

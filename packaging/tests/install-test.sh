@@ -128,6 +128,7 @@ result installed_packages "$(grep -c '^Setting up' "$W/apt-install.log")"
 curl -s "$HUB/hub/health" | grep -q '"systemd: ' || fail "the hub does not use the systemd spawner: $(curl -s "$HUB/hub/health")"
 say "installed; classhub.service active, /hub/health 200, spawner systemd"
 in_ct systemd-analyze security classhub --no-pager > "$W/security.txt" 2>&1 || true
+grep '✗' "$W/security.txt" | sed 's/^/   exposed: /' | cut -c1-140
 result systemd_analyze_security "\"$(grep -o 'Overall exposure level for classhub.service: .*' "$W/security.txt" | sed 's/.*: //')\""
 
 # --- sign in and start a server ------------------------------------------------------------------------

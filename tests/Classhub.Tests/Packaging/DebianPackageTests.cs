@@ -42,7 +42,7 @@ public sealed class DebianPackageTests(ITestOutputHelper output)
     {
         var script = Path.Combine(Root, "packaging", "tests", "install-test.sh");
 
-        var (code, text) = await RunAsync("bash", [script, Package(Version), Package(Version + "+upgradetest1")], TimeSpan.FromMinutes(10));
+        var (code, text) = await RunAsync("bash", [script, Package(Version), Package(Version + "+upgradetest1")], TimeSpan.FromMinutes(20));
 
         Assert.True(code == 0, $"install-test.sh exit code {code}:\n{text}");
         Assert.EndsWith("PASS", text.TrimEnd(), StringComparison.Ordinal);
