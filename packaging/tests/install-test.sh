@@ -34,8 +34,12 @@ mirror() {
 # recommends already downloaded (not installed), so apt inside the container installs them without the network.
 prepare_tree() {
   [ -f "$TREE/.classhub-tree-complete" ] && return 0
-  say "building the Debian tree $TREE (once)"
   mkdir -p "$CACHE"
+  # Another run may be building it right now: wait for it instead of building the same tree twice.
+  exec 9>"$CACHE/.lock"
+  flock 9
+  if [ -f "$TREE/.classhub-tree-complete" ]; then flock -u 9; return 0; fi
+  say "building the Debian tree $TREE (once)"
   local tmp=$TREE.partial
   rm -rf "$tmp"
   debootstrap --variant=minbase --include=systemd,systemd-sysv,dbus,libpam-systemd,ca-certificates,python3,passwd,procps \
@@ -47,7 +51,9 @@ prepare_tree() {
   echo classhub-test > "$tmp/etc/hostname"
   : > "$tmp/etc/machine-id"
   touch "$tmp/.classhub-tree-complete"
+  rm -rf "$TREE"
   mv "$tmp" "$TREE"
+  flock -u 9
 }
 
 W=$(mktemp -d /tmp/classhub-install-test.XXXXXX)
