@@ -98,12 +98,12 @@ internal sealed class CourseStore(HubDatabase database, TimeProvider time)
             new { userId }) != 0;
     }
 
-    /// <summary>The names of every user who is dropped everywhere (see <see cref="IsDroppedEverywhere"/>).</summary>
+    /// <summary>The names of every non-admin user who is dropped everywhere (see <see cref="IsDroppedEverywhere"/>).</summary>
     public IReadOnlySet<string> DroppedEverywhere()
     {
         using var c = database.Open();
         return c.Query<string>(
-                "SELECT u.name FROM users u WHERE EXISTS(SELECT 1 FROM course_members m WHERE m.user_id = u.id) " +
+                "SELECT u.name FROM users u WHERE u.admin = 0 AND EXISTS(SELECT 1 FROM course_members m WHERE m.user_id = u.id) " +
                 "AND NOT EXISTS(SELECT 1 FROM course_members m WHERE m.user_id = u.id AND m.status = 'active')")
             .ToHashSet(StringComparer.Ordinal);
     }

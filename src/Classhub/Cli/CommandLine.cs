@@ -17,6 +17,8 @@ internal sealed class CommandLine(RootCommand root)
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(UserCommands.Create());
         root.Subcommands.Add(TokenCommands.Create());
+        root.Subcommands.Add(CourseCommands.Create());
+        root.Subcommands.Add(RosterCommands.Create());
         return new CommandLine(root);
     }
 
