@@ -19,6 +19,8 @@ internal sealed class CommandLine(RootCommand root)
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(UserCommands.Create());
         root.Subcommands.Add(TokenCommands.Create());
+        root.Subcommands.Add(CourseCommands.Create());
+        root.Subcommands.Add(RosterCommands.Create());
         root.Subcommands.Add(ConfigCommands.Create());
         return new CommandLine(root);
     }
