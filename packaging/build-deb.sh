@@ -15,7 +15,10 @@ root=$work/root
 umask 022
 
 install -D -m 0755 "$binary" "$root/usr/bin/classhub"
-install -D -m 0644 "$here/classhub.json" "$root/etc/classhub/classhub.json"
+# The conffile is the binary's own documented default, so the file cannot drift from the keys the hub reads.
+install -d -m 0755 "$root/etc/classhub"
+"$binary" config default > "$root/etc/classhub/classhub.json" || { echo "build-deb: '$binary config default' failed" >&2; exit 1; }
+chmod 0644 "$root/etc/classhub/classhub.json"
 install -d -m 0755 "$root/lib/systemd/system"
 
 # ExecStartPre runs `classhub config check` once the binary has that command; an older binary would fail it.

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Classhub.Hub.Changes;
+using Classhub.Storage.Courses;
 using Classhub.Storage.Sessions;
 using Classhub.Storage.Tokens;
 using Classhub.Storage.Users;
@@ -18,11 +19,13 @@ internal sealed class CallerResolver
     private readonly SessionStore _sessions;
     private readonly TokenStore _tokens;
     private readonly UserStore _users;
+    private readonly CourseStore _courses;
     private readonly ConcurrentDictionary<string, Caller> _bySession = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Caller> _byToken = new(StringComparer.Ordinal);
 
-    public CallerResolver(SessionStore sessions, TokenStore tokens, UserStore users, ChangeWatcher changes)
+    public CallerResolver(SessionStore sessions, TokenStore tokens, UserStore users, CourseStore courses, ChangeWatcher changes)
     {
+        _courses = courses;
         _sessions = sessions;
         _tokens = tokens;
         _users = users;
@@ -61,7 +64,7 @@ internal sealed class CallerResolver
     {
         var userId = _sessions.FindUserId(id);
         var user = userId is null ? null : _users.FindById(userId.Value);
-        return user is null || user.User.IsDisabled
+        return user is null || !MaySignIn(user)
             ? null
             : new Caller(user.Id, user.Name, user.User.IsAdmin, Scopes.ForUser(user.Name, user.User.IsAdmin), id, null);
     });
@@ -70,7 +73,7 @@ internal sealed class CallerResolver
     {
         var stored = _tokens.Find(t);
         var user = stored is null ? null : _users.FindById(stored.UserId);
-        if (stored is null || user is null || user.User.IsDisabled)
+        if (stored is null || user is null || !MaySignIn(user))
         {
             return null;
         }
@@ -81,6 +84,10 @@ internal sealed class CallerResolver
 
     /// <summary>The id of an enabled user, or null.</summary>
     public long? UserIdOf(string name) => _users.Find(name) is { User.IsDisabled: false } user ? user.Id : null;
+
+    /// <summary>Enabled, and not dropped from every course they were in (admins always may).</summary>
+    private bool MaySignIn(StoredUser user) =>
+        !user.User.IsDisabled && (user.User.IsAdmin || !_courses.IsDroppedEverywhere(user.Id));
 
     private static Caller? Cached(ConcurrentDictionary<string, Caller> cache, string key, Func<string, Caller?> load)
     {

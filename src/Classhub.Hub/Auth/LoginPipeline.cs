@@ -1,6 +1,7 @@
 using Classhub.Core.Auth;
 using Classhub.Core.Users;
 using Classhub.Hub.Hosting;
+using Classhub.Storage.Courses;
 using Classhub.Storage.Sessions;
 using Classhub.Storage.Users;
 using Microsoft.Extensions.Logging;
@@ -16,6 +17,7 @@ internal sealed partial class LoginPipeline(
     LoginRateLimiter limiter,
     UserStore users,
     SessionStore sessions,
+    CourseStore courses,
     HubOptions options,
     ILogger<LoginPipeline> logger)
 {
@@ -42,6 +44,13 @@ internal sealed partial class LoginPipeline(
                 break;
             }
 
+            // Dropped from every course they were in (admins and users in no course are unaffected).
+            if (!user.User.IsAdmin && courses.IsDroppedEverywhere(user.Id))
+            {
+                LogDropped(logger, user.Name);
+                break;
+            }
+
             limiter.RecordSuccess(name);
             LogSignedIn(logger, user.Name, authenticator.Id);
             return LoginResult.Success(user, sessions.Create(user.Id, options.SessionLifetime));
@@ -54,6 +63,9 @@ internal sealed partial class LoginPipeline(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{User} signed in ({Authenticator})")]
     private static partial void LogSignedIn(ILogger logger, string user, string authenticator);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "sign-in for {User} refused: dropped from every course they were in")]
+    private static partial void LogDropped(ILogger logger, string user);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "failed sign-in for {User} from {Address}")]
     private static partial void LogFailed(ILogger logger, string user, string address);

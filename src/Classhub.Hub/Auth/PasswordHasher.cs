@@ -16,6 +16,7 @@ internal sealed class PasswordHasher(int iterations)
     private const string Scheme = "pbkdf2-sha256";
     private const int SaltBytes = 16;
     private const int HashBytes = 32;
+    private const int MinHashBytes = 16;
 
     public string Hash(string password)
     {
@@ -39,9 +40,26 @@ internal sealed class PasswordHasher(int iterations)
             return false;
         }
 
-        var salt = Convert.FromBase64String(parts[2]);
-        var expected = Convert.FromBase64String(parts[3]);
+        // A malformed or truncated hash never verifies: an empty expected hash would equal an empty derived one.
+        if (!TryFromBase64(parts[2], out var salt) || !TryFromBase64(parts[3], out var expected) || expected.Length < MinHashBytes)
+        {
+            return false;
+        }
+
         var actual = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(password), salt, storedIterations, HashAlgorithmName.SHA256, expected.Length);
         return CryptographicOperations.FixedTimeEquals(actual, expected);
+    }
+
+    private static bool TryFromBase64(string text, out byte[] bytes)
+    {
+        var buffer = new byte[text.Length];
+        if (Convert.TryFromBase64String(text, buffer, out var written))
+        {
+            bytes = buffer[..written];
+            return true;
+        }
+
+        bytes = [];
+        return false;
     }
 }

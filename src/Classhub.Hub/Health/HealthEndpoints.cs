@@ -8,8 +8,11 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Classhub.Hub.Health;
 
-/// <summary><c>/hub/health</c>: 200 only when the database answers and the spawner can start servers; the body says what was checked.</summary>
-internal sealed class HealthEndpoints(HubDatabase database, ISpawner spawner)
+/// <summary>
+/// <c>/hub/health</c>: 200 only when the database answers, the spawner can start servers and every other part that
+/// contributes a check (the TLS certificate) is fine; the body says what was checked.
+/// </summary>
+internal sealed class HealthEndpoints(HubDatabase database, ISpawner spawner, IEnumerable<HealthContribution> contributions)
 {
     public static void Map(IEndpointRouteBuilder app)
     {
@@ -26,7 +29,12 @@ internal sealed class HealthEndpoints(HubDatabase database, ISpawner spawner)
             ["database"] = new(dbOk, dbDetail),
             ["spawner"] = new(spawnerHealth.Healthy, $"{spawner.Kind}: {spawnerHealth.Detail}"),
         };
-        var ok = dbOk && spawnerHealth.Healthy;
+        foreach (var contribution in contributions)
+        {
+            checks[contribution.Name] = contribution.Check();
+        }
+
+        var ok = checks.Values.All(c => c.Ok);
         context.Response.Headers.CacheControl = "no-store";
         await Results.Json(new HealthModel(ok ? "ok" : "fail", checks), HubJsonContext.Default.HealthModel, statusCode: ok ? 200 : 503).ExecuteAsync(context);
     }

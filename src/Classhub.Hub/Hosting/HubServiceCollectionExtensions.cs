@@ -2,6 +2,7 @@ using Classhub.Core.Auth;
 using Classhub.Hub.Api;
 using Classhub.Hub.Auth;
 using Classhub.Hub.Changes;
+using Classhub.Hub.Courses;
 using Classhub.Hub.Health;
 using Classhub.Hub.OAuth;
 using Classhub.Hub.Pages;
@@ -32,6 +33,7 @@ internal static class HubServiceCollectionExtensions
         services.AddSingleton<InviteStore>();
         services.AddSingleton<ServerStore>();
         services.AddSingleton<OAuthStore>();
+        services.AddCourseStorage();
         return services;
     }
 
@@ -71,6 +73,7 @@ internal static class HubServiceCollectionExtensions
         services.AddSingleton<InviteEndpoints>();
         services.AddSingleton<HomeEndpoints>();
         services.AddSingleton<AdminEndpoints>();
+        services.AddCourses();
         return services;
     }
 
@@ -87,6 +90,7 @@ internal static class HubServiceCollectionExtensions
         InviteEndpoints.Map(app);
         HomeEndpoints.Map(app);
         AdminEndpoints.Map(app);
+        app.MapCourses();
         StaticAssets.Map(app);
         return app;
     }

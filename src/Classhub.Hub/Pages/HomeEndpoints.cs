@@ -1,5 +1,6 @@
 using Classhub.Core.Servers;
 using Classhub.Hub.Auth;
+using Classhub.Hub.Courses;
 using Classhub.Hub.Servers;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -9,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Classhub.Hub.Pages;
 
 /// <summary>The home page (my server: start, stop, open), the spawn pages and the redirect of the bare paths.</summary>
-internal sealed class HomeEndpoints(CallerResolver callers, ServerManager servers, PageRenderer pages, FormGuard forms)
+internal sealed class HomeEndpoints(CallerResolver callers, ServerManager servers, PageRenderer pages, FormGuard forms, CourseEndpoints courses)
 {
     public static void Map(IEndpointRouteBuilder app)
     {
@@ -57,7 +58,7 @@ internal sealed class HomeEndpoints(CallerResolver callers, ServerManager server
             ServerPhase.Starting => $"<a class=\"button primary\" href=\"/hub/spawn-pending/{name}\">See progress</a>",
             _ => $"<form method=\"post\" action=\"/hub/spawn/{name}\" class=\"inline\">{csrf}<button type=\"submit\" class=\"primary\">Start my server</button></form>",
         };
-        var body = $"<section class=\"card\"><h1>Hello, {Html.E(caller.Name)}</h1><h2>My server</h2>{status}{error}<div class=\"actions\">{actions}</div></section>";
+        var body = $"<section class=\"card\"><h1>Hello, {Html.E(caller.Name)}</h1><h2>My server</h2>{status}{error}<div class=\"actions\">{actions}</div></section>{courses.MyCourses(caller)}";
         return pages.Render(context, "Home", body);
     }
 

@@ -8,11 +8,8 @@ internal sealed record SystemdSpawnerOptions
     /// <summary>The program the hub's default command starts; <see cref="SystemdSpawner.CheckHealthAsync"/> looks for it.</summary>
     public string Program { get; init; } = "jupyterhub-singleuser";
 
-    /// <summary>
-    /// Limits for a server whose request leaves a limit unset. A classroom server should not let one notebook take
-    /// the whole machine, so memory and tasks are capped unless configured otherwise.
-    /// </summary>
-    public ResourceLimits DefaultLimits { get; init; } = new(MemoryBytes: 2L << 30, Tasks: 512);
+    /// <summary>Limits for a server whose request leaves a limit unset (spawner.memory_limit, ... in the configuration).</summary>
+    public ResourceLimits DefaultLimits { get; init; } = ResourceLimits.None;
 
     /// <summary>Read-only datasets: each is bind-mounted at <c>~/datasets/NAME</c> in every server.</summary>
     public IReadOnlyList<Dataset> Datasets { get; init; } = [];

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Classhub.Storage.Database;
@@ -19,10 +18,8 @@ internal static class SqliteNative
             return;
         }
 
-        if (RuntimeFeature.IsDynamicCodeSupported)
-        {
-            NativeLibrary.SetDllImportResolver(typeof(SQLitePCL.SQLite3Provider_e_sqlite3).Assembly, Resolve);
-        }
+        // In the AOT binary "e_sqlite3" is bound at link time and this resolver is never asked.
+        NativeLibrary.SetDllImportResolver(typeof(SQLitePCL.SQLite3Provider_e_sqlite3).Assembly, Resolve);
 
         SQLitePCL.Batteries_V2.Init();
     }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Classhub.Configuration;
 
 namespace Classhub.Cli;
 
@@ -14,9 +15,13 @@ internal sealed class CommandLine(RootCommand root)
         var root = new RootCommand("classhub: a classroom hub for Jupyter. Sign-in, per-student servers, proxy, courses.");
         root.Options.Add(CommonOptions.DataDir);
         root.Options.Add(CommonOptions.Dev);
+        root.Options.Add(ConfigLocation.Option);
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(UserCommands.Create());
         root.Subcommands.Add(TokenCommands.Create());
+        root.Subcommands.Add(CourseCommands.Create());
+        root.Subcommands.Add(RosterCommands.Create());
+        root.Subcommands.Add(ConfigCommands.Create());
         root.Subcommands.Add(UninstallCommand.Create());
         return new CommandLine(root);
     }

@@ -1,8 +1,12 @@
 using System.CommandLine;
+using Classhub.Configuration;
 
 namespace Classhub.Cli;
 
-/// <summary>Where the state lives: --data-dir, else $CLASSHUB_DATA_DIR, else /var/lib/classhub as root, else ./.classhub.</summary>
+/// <summary>
+/// Where the state lives: --data-dir, else $CLASSHUB_DATA_DIR, else (as root, not --dev) the configuration's data_dir
+/// (default /var/lib/classhub), else ./.classhub.
+/// </summary>
 internal static class DataDirectory
 {
     public static string Resolve(ParseResult parsed)
@@ -19,7 +23,7 @@ internal static class DataDirectory
         }
 
         return !parsed.GetValue(CommonOptions.Dev) && Environment.IsPrivilegedProcess
-            ? "/var/lib/classhub"
+            ? ConfigLocation.Load(parsed).Text("data_dir")
             : Path.GetFullPath(".classhub");
     }
 

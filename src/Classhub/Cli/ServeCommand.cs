@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Classhub.Configuration;
 using Classhub.Hosting;
 
 namespace Classhub.Cli;
@@ -8,7 +9,7 @@ internal static class ServeCommand
 {
     public static Command Create()
     {
-        var urls = new Option<string?>("--urls") { Description = "Where to listen (default http://127.0.0.1:8000)" };
+        var urls = new Option<string?>("--urls") { Description = "Listen with plain HTTP here, overriding the configuration (--dev default: http://127.0.0.1:8000)" };
         var publicUrl = new Option<string?>("--public-url") { Description = "The URL people use to reach the hub, for printed links (default: the first --urls)" };
         var idleTimeout = new Option<int?>("--idle-timeout") { Description = "Stop servers idle for this many seconds (default 3600; 0 = never)" };
         var cullInterval = new Option<int?>("--cull-interval") { Description = "How often to look for idle servers, in seconds (default 60)" };
@@ -22,16 +23,16 @@ internal static class ServeCommand
             var settings = new ServeSettings(
                 DataDirectory.Resolve(parsed),
                 parsed.GetValue(CommonOptions.Dev),
-                parsed.GetValue(urls) ?? "http://127.0.0.1:8000",
+                parsed.GetValue(urls),
                 parsed.GetValue(publicUrl),
                 parsed.GetValue(idleTimeout),
                 parsed.GetValue(cullInterval),
                 parsed.GetValue(startTimeout));
-            return await HubHost.RunAsync(settings, cancellationToken);
+            return await HubHost.RunAsync(settings, ConfigLocation.Load(parsed), cancellationToken);
         });
         return command;
     }
 }
 
 /// <summary>What <c>serve</c> was asked for, before defaults and checks.</summary>
-internal sealed record ServeSettings(string DataDir, bool Dev, string Urls, string? PublicUrl, int? IdleTimeoutSeconds, int? CullIntervalSeconds, int? StartTimeoutSeconds);
+internal sealed record ServeSettings(string DataDir, bool Dev, string? Urls, string? PublicUrl, int? IdleTimeoutSeconds, int? CullIntervalSeconds, int? StartTimeoutSeconds);

@@ -22,7 +22,7 @@ internal static class SpawnerRegistration
     /// <param name="services">The hub's services.</param>
     /// <param name="options">The hub's options (server command, Unix users or not).</param>
     /// <param name="kind"><c>auto</c>, <c>local-process</c> or <c>systemd</c> (spawner.kind); anything else throws.</param>
-    /// <param name="limits">Per-server limits (spawner.memory_limit, ...); null keeps the spawner's defaults.</param>
+    /// <param name="limits">Per-server limits (spawner.memory_limit, ..., see <see cref="SpawnerLimits"/>); null for none.</param>
     public static IServiceCollection AddSpawner(this IServiceCollection services, HubOptions options, string kind = Auto, ResourceLimits? limits = null)
     {
         services.AddSingleton<IProcessRunner, ProcessRunner>();

@@ -1,78 +1,178 @@
+using System.Net;
+using System.Net.Security;
+using Classhub.Acme.Challenges;
+using Classhub.Acme.Management;
 using Classhub.Cli;
 using Classhub.Composition;
+using Classhub.Configuration;
+using Classhub.Hub.Health;
 using Classhub.Hub.Hosting;
 using Classhub.Proxy;
 using Classhub.Proxy.Forwarding;
 using Classhub.Storage.Database;
+using Classhub.Tls;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 
 namespace Classhub.Hosting;
 
-/// <summary>Builds and runs the hub: state, storage, the hub, the proxy, the spawner, then the URL space.</summary>
-internal static partial class HubHost
+/// <summary>Builds and runs the hub: configuration, state, storage, the hub, the proxy, the spawner, TLS, then the URL space.</summary>
+internal static class HubHost
 {
-    public static async Task<int> RunAsync(ServeSettings settings, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(ServeSettings settings, HubConfig config, CancellationToken cancellationToken)
     {
-        var (urls, problem) = ListenAddress.Parse(settings.Urls);
-        if (urls is null)
+        var (plan, problems) = ServePlan.From(settings, config);
+        if (plan is null)
         {
-            Console.Error.WriteLine($"classhub serve: {problem}");
-            return CommandLine.Usage;
-        }
+            foreach (var problem in problems)
+            {
+                Console.Error.WriteLine($"classhub serve: {problem}");
+            }
 
-        DataDirectory.Ensure(settings.DataDir);
-        using var dataLock = DataDirLock.TryAcquire(settings.DataDir);
-        if (dataLock is null)
-        {
-            Console.Error.WriteLine($"classhub serve: another classhub is already serving {settings.DataDir}; stop it first, or use another --data-dir");
             return CommandLine.Failed;
         }
 
-        var database = new HubDatabase(Path.Combine(settings.DataDir, "classhub.db"));
-        database.Migrate();
-
-        var publicUrl = settings.PublicUrl is { } p && Uri.TryCreate(p, UriKind.Absolute, out var given) ? given : ListenAddress.Internal(urls[0]);
-        var options = new HubOptions
+        DataDirectory.Ensure(plan.DataDir);
+        using var dataLock = DataDirLock.TryAcquire(plan.DataDir);
+        if (dataLock is null)
         {
-            DataDir = settings.DataDir,
-            Dev = settings.Dev,
-            PublicUrl = publicUrl,
-            InternalUrl = ListenAddress.Internal(urls[0]),
-            RunAsUnixUsers = Environment.IsPrivilegedProcess,
-            IdleTimeout = settings.IdleTimeoutSeconds is { } idle ? TimeSpan.FromSeconds(idle) : TimeSpan.FromMinutes(60),
-            CullInterval = settings.CullIntervalSeconds is { } cull and > 0 ? TimeSpan.FromSeconds(cull) : TimeSpan.FromMinutes(1),
-            StartTimeout = settings.StartTimeoutSeconds is { } start and > 0 ? TimeSpan.FromSeconds(start) : TimeSpan.FromSeconds(60),
-        };
-        await File.WriteAllTextAsync(HubState.PublicUrlFile(settings.DataDir), publicUrl.ToString(), cancellationToken);
+            Console.Error.WriteLine($"classhub serve: another classhub is already serving {plan.DataDir}; stop it first, or use another --data-dir");
+            return CommandLine.Failed;
+        }
+
+        var database = new HubDatabase(Path.Combine(plan.DataDir, "classhub.db"));
+        database.Migrate();
+        var options = HubOptionsFrom(plan);
+        await File.WriteAllTextAsync(HubState.PublicUrlFile(plan.DataDir), plan.PublicUrl.ToString(), cancellationToken);
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Yarp", LogLevel.Warning);
-        builder.WebHost.UseUrls([.. urls.Select(u => u.ToString())]);
-        builder.WebHost.ConfigureKestrel(kestrel =>
-        {
-            kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxConcurrentConnections = null;
-            kestrel.Limits.MaxConcurrentUpgradedConnections = null;
-        });
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddHubStorage(database);
         builder.Services.AddHub(options);
         builder.Services.AddUserServerProxy(new ProxyOptions(Hub.Auth.HubCookies.Session));
-        builder.Services.AddSpawner(options);
+        builder.Services.AddSpawner(options, plan.SpawnerKind, SpawnerLimits.Parse(plan.MemoryLimit, plan.CpuLimit, plan.TasksLimit, out var limitsProblem) ?? throw new InvalidOperationException(limitsProblem));
+        AddTls(builder, plan);
+        Listen(builder, plan);
 
         var app = builder.Build();
+        if (plan.Tls != TlsMode.Off)
+        {
+            RedirectPlainHttp(app, plan);
+        }
+
+        if (plan.Tls == TlsMode.Acme)
+        {
+            app.MapAcmeHttp01Challenges(app.Services.GetRequiredService<Http01ChallengeStore>());
+        }
+
         app.MapHub();
         UserServerEndpoints.Map(app);
-
-        if (settings.Dev)
+        if (plan.Dev)
         {
             DevDefaults.Apply(app.Services, options);
         }
 
         await app.StartAsync(cancellationToken);
-        Console.WriteLine($"classhub is serving {publicUrl} (state in {settings.DataDir})");
+        Console.WriteLine($"classhub is serving {plan.PublicUrl} (state in {plan.DataDir})");
         await app.WaitForShutdownAsync(cancellationToken);
         return CommandLine.Ok;
+    }
+
+    private static HubOptions HubOptionsFrom(ServePlan plan) => new()
+    {
+        DataDir = plan.DataDir,
+        Dev = plan.Dev,
+        PublicUrl = plan.PublicUrl,
+        InternalUrl = plan.InternalUrl,
+        RunAsUnixUsers = Environment.IsPrivilegedProcess,
+        ServerCommand = plan.ServerCommand,
+        IdleTimeout = plan.IdleTimeout,
+        CullInterval = plan.CullInterval,
+        StartTimeout = plan.StartTimeout,
+    };
+
+    private static void AddTls(WebApplicationBuilder builder, ServePlan plan)
+    {
+        switch (plan.Tls)
+        {
+            case TlsMode.Acme:
+                builder.Services.AddAcmeCertificates(new AcmeOptions
+                {
+                    Domains = plan.Domains,
+                    Email = plan.Email.Length > 0 ? plan.Email : null,
+                    DirectoryUrl = new Uri(plan.AcmeDirectory),
+                    CaRootPath = plan.CaRoot.Length > 0 ? plan.CaRoot : null,
+                    StateDirectory = Path.Combine(plan.DataDir, "acme"),
+                });
+                builder.Services.AddSingleton<ICertificateSource, AcmeCertificateSource>();
+                break;
+            case TlsMode.Manual:
+                builder.Services.AddSingleton<ICertificateSource>(sp => new ManualCertificateSource(plan.CertPath, plan.KeyPath, sp.GetRequiredService<TimeProvider>()));
+                break;
+            case TlsMode.SelfSigned:
+                builder.Services.AddSingleton<ICertificateSource>(sp => new SelfSignedCertificateSource(plan.Domains, sp.GetRequiredService<TimeProvider>()));
+                break;
+            default:
+                return;
+        }
+
+        builder.Services.AddSingleton(sp => new HealthContribution("certificate", sp.GetRequiredService<ICertificateSource>().Health));
+    }
+
+    private static void Listen(WebApplicationBuilder builder, ServePlan plan)
+    {
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxConcurrentConnections = null;
+            kestrel.Limits.MaxConcurrentUpgradedConnections = null;
+            if (plan.Tls == TlsMode.Off)
+            {
+                foreach (var url in plan.PlainUrls)
+                {
+                    kestrel.Listen(EndpointOf(url));
+                }
+
+                return;
+            }
+
+            kestrel.Listen(plan.HttpEndpoint!);
+            kestrel.Listen(EndpointOf(plan.InternalUrl));
+            kestrel.Listen(plan.HttpsEndpoint!, listen => listen.UseHttps(new TlsHandshakeCallbackOptions
+            {
+                OnConnection = context =>
+                {
+                    var source = kestrel.ApplicationServices.GetRequiredService<ICertificateSource>();
+                    return ValueTask.FromResult(new SslServerAuthenticationOptions { ServerCertificateContext = source.Select(context.ClientHelloInfo.ServerName) });
+                },
+            }));
+        });
+    }
+
+    /// <summary>On the plain-HTTP port everything but ACME challenges is redirected to HTTPS (308 keeps the method).</summary>
+    private static void RedirectPlainHttp(WebApplication app, ServePlan plan)
+    {
+        var httpPort = plan.HttpEndpoint!.Port;
+        var httpsPort = plan.HttpsEndpoint!.Port;
+        app.Use(async (context, next) =>
+        {
+            if (context.Connection.LocalPort != httpPort || context.Request.Path.StartsWithSegments("/.well-known/acme-challenge"))
+            {
+                await next();
+                return;
+            }
+
+            var target = new UriBuilder("https", context.Request.Host.Host, httpsPort == 443 ? -1 : httpsPort) { Path = context.Request.Path, Query = context.Request.QueryString.Value };
+            context.Response.StatusCode = StatusCodes.Status308PermanentRedirect;
+            context.Response.Headers.Location = target.Uri.ToString();
+        });
+    }
+
+    private static IPEndPoint EndpointOf(Uri url)
+    {
+        var address = url.Host is "localhost" ? IPAddress.Loopback : IPAddress.Parse(url.Host.Trim('[', ']'));
+        return new IPEndPoint(address, url.Port);
     }
 }

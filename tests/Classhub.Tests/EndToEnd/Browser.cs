@@ -67,6 +67,27 @@ public sealed partial class Browser : IDisposable
         return (response, body);
     }
 
+    /// <summary>Posts a multipart form (a file upload) with the page's CSRF token.</summary>
+    public async Task<(HttpResponseMessage Response, string Body)> PostFileAsync(string path, IDictionary<string, string> fields, string fileField, string fileName, byte[] content)
+    {
+        using var form = new MultipartFormDataContent();
+        if (LastCsrf is not null)
+        {
+            form.Add(new StringContent(LastCsrf), "_csrf");
+        }
+
+        foreach (var (name, value) in fields)
+        {
+            form.Add(new StringContent(value), name);
+        }
+
+        form.Add(new ByteArrayContent(content), fileField, fileName);
+        var response = await _client.PostAsync(path, form);
+        var body = await response.Content.ReadAsStringAsync();
+        Remember(body);
+        return (response, body);
+    }
+
     /// <summary>Signs in through the login form; returns the POST's response.</summary>
     public async Task<HttpResponseMessage> SignInAsync(string user, string password)
     {

@@ -80,8 +80,15 @@ public sealed class HubProcess : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    /// <summary>Starts <c>classhub serve</c> and waits until /hub/health answers 200.</summary>
-    public async Task StartAsync(params string[] extraArgs)
+    /// <summary>Starts <c>classhub serve</c> with plain HTTP on <see cref="Url"/> and waits until /hub/health answers 200.</summary>
+    public Task StartAsync(params string[] extraArgs) =>
+        LaunchAsync(["serve", "--data-dir", DataDir, "--urls", Url.ToString().TrimEnd('/'), .. extraArgs]);
+
+    /// <summary>Starts <c>classhub serve</c> with a configuration file only (its listen addresses; <see cref="Url"/> must be its hub.internal_url).</summary>
+    public Task StartConfiguredAsync(string configPath) =>
+        LaunchAsync(["serve", "--data-dir", DataDir, "--config", configPath]);
+
+    private async Task LaunchAsync(string[] args)
     {
         var start = new ProcessStartInfo(Binary)
         {
@@ -89,7 +96,7 @@ public sealed class HubProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in (string[])["serve", "--data-dir", DataDir, "--urls", Url.ToString().TrimEnd('/'), .. extraArgs])
+        foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
         }

@@ -46,7 +46,7 @@ public sealed class DebianPackageTests(ITestOutputHelper output)
 
         Assert.True(code == 0, $"install-test.sh exit code {code}:\n{text}");
         Assert.EndsWith("PASS", text.TrimEnd(), StringComparison.Ordinal);
-        Assert.Contains("RESULT server_memory_max=2147483648", text, StringComparison.Ordinal);
+        Assert.Contains("RESULT server_memory_max=1073741824", text, StringComparison.Ordinal);
         Assert.Contains("server kept pid", text, StringComparison.Ordinal);
     }
 

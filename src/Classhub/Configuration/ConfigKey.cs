@@ -1,0 +1,15 @@
+namespace Classhub.Configuration;
+
+internal enum ConfigType
+{
+    Text,
+    Url,
+    Path,
+    Choice,
+    Seconds,
+    Integer,
+    TextList,
+}
+
+/// <summary>One documented configuration key: its dotted name, type, default (as JSON) and what it does.</summary>
+internal sealed record ConfigKey(string Name, ConfigType Type, string DefaultJson, string Doc, IReadOnlyList<string>? Choices = null);

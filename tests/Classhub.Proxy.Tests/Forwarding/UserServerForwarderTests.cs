@@ -1,0 +1,255 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Net.WebSockets;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Classhub.Proxy.Forwarding.Tests;
+
+/// <summary>
+/// Real Kestrel on both sides: a "user server" that reports what it received and echoes WebSocket messages, and a
+/// front app that forwards every request to it through <see cref="UserServerForwarder"/>.
+/// </summary>
+public sealed class UserServerForwarderTests : IClassFixture<UserServerForwarderTests.Servers>
+{
+    private const string HubCookie = "classhub-session";
+    private readonly Servers _servers;
+
+    public UserServerForwarderTests(Servers servers) => _servers = servers;
+
+    [Fact]
+    public async Task ForwardAsync_PostWithBody_ReachesServerWithPathQueryAndBody()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, _servers.Front + "user/alice/api/contents?type=notebook")
+        {
+            Content = new StringContent("{\"name\":\"Untitled.ipynb\"}", Encoding.UTF8, "application/json"),
+        };
+
+        var seen = await _servers.SendAsync(request);
+
+        Assert.Equal("POST", seen["method"]);
+        Assert.Equal("/user/alice/api/contents", seen["path"]);
+        Assert.Equal("?type=notebook", seen["query"]);
+        Assert.Equal("{\"name\":\"Untitled.ipynb\"}", seen["body"]);
+    }
+
+    [Fact]
+    public async Task ForwardAsync_BrowserHost_IsPreserved()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, _servers.Front + "user/alice/tree");
+        request.Headers.Host = "hub.example.edu";
+
+        var seen = await _servers.SendAsync(request);
+
+        Assert.Equal("hub.example.edu", seen["host"]);
+        Assert.Equal("hub.example.edu", seen["x-forwarded-host"]);
+    }
+
+    [Fact]
+    public async Task ForwardAsync_HubSessionCookie_IsStrippedAndOtherCookiesPass()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, _servers.Front + "user/alice/tree");
+        request.Headers.TryAddWithoutValidation("Cookie", "_xsrf=2|abc; classhub-session=hub-secret-value; jupyterhub-user-alice=ok");
+
+        var seen = await _servers.SendAsync(request);
+
+        Assert.Equal("_xsrf=2|abc; jupyterhub-user-alice=ok", seen["cookie"]);
+        Assert.DoesNotContain("hub-secret-value", seen["cookie"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ForwardAsync_OnlyHubCookie_SendsNoCookieHeader()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, _servers.Front + "user/alice/tree");
+        request.Headers.TryAddWithoutValidation("Cookie", "classhub-session=hub-secret-value");
+
+        var seen = await _servers.SendAsync(request);
+
+        Assert.Equal("", seen["cookie"]);
+    }
+
+    [Fact]
+    public async Task ForwardAsync_SpoofedForwardedHeaders_AreReplacedWithTheRealClient()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, _servers.Front + "user/alice/tree");
+        request.Headers.TryAddWithoutValidation("X-Forwarded-For", "203.0.113.9");
+        request.Headers.TryAddWithoutValidation("X-Forwarded-Proto", "https");
+
+        var seen = await _servers.SendAsync(request);
+
+        Assert.Equal("127.0.0.1", seen["x-forwarded-for"]);
+        Assert.Equal("http", seen["x-forwarded-proto"]);
+    }
+
+    [Fact]
+    public async Task ForwardAsync_WebSocket_MessageRoundTripsWithoutHubCookie()
+    {
+        using var socket = new ClientWebSocket();
+        socket.Options.SetRequestHeader("Cookie", "classhub-session=hub-secret-value; _xsrf=x1");
+        var front = new UriBuilder(_servers.Front) { Scheme = "ws", Path = "/user/alice/api/kernels/k1/channels" }.Uri;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+
+        await socket.ConnectAsync(front, timeout.Token);
+        var hello = await ReceiveText(socket, timeout.Token);
+        await socket.SendAsync(Encoding.UTF8.GetBytes("{\"msg_type\":\"kernel_info_request\"}"), WebSocketMessageType.Text, endOfMessage: true, timeout.Token);
+        var echo = await ReceiveText(socket, timeout.Token);
+        await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", timeout.Token);
+
+        Assert.Equal("cookie=_xsrf=x1 path=/user/alice/api/kernels/k1/channels", hello);
+        Assert.Equal("{\"msg_type\":\"kernel_info_request\"}", echo);
+    }
+
+    [Fact]
+    public async Task ForwardAsync_ServerNotListening_Answers502()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, _servers.Front + "dead/user/bob/tree");
+
+        using var response = await _servers.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.NotEqual(ForwarderError.None, _servers.LastDeadError);
+    }
+
+    private static async Task<string> ReceiveText(WebSocket socket, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[4096];
+        using var message = new MemoryStream();
+        WebSocketReceiveResult result;
+        do
+        {
+            result = await socket.ReceiveAsync(buffer, cancellationToken);
+            message.Write(buffer, 0, result.Count);
+        }
+        while (!result.EndOfMessage);
+
+        return Encoding.UTF8.GetString(message.ToArray());
+    }
+
+    /// <summary>The two Kestrel apps, started once for the class.</summary>
+    public sealed class Servers : IAsyncLifetime
+    {
+        private WebApplication? _backend;
+        private WebApplication? _front;
+        private UserServerForwarder? _forwarder;
+
+        public Uri Front { get; private set; } = null!;
+
+        public HttpClient Client { get; } = new(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false });
+
+        public ForwarderError LastDeadError { get; private set; }
+
+        public async Task<Dictionary<string, string>> SendAsync(HttpRequestMessage request)
+        {
+            using var response = await Client.SendAsync(request);
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}: {text}");
+            return text.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                .Select(line => line.Split('=', 2))
+                .ToDictionary(kv => kv[0], kv => Uri.UnescapeDataString(kv[1]), StringComparer.Ordinal);
+        }
+
+        public async Task InitializeAsync()
+        {
+            _backend = Quiet(WebApplication.CreateSlimBuilder());
+            _backend.UseWebSockets();
+            _backend.Run(Echo);
+            await _backend.StartAsync();
+            var backendUri = new Uri(_backend.Urls.Single());
+
+            var deadUri = new Uri($"http://127.0.0.1:{UnusedPort()}/");
+
+            var frontBuilder = WebApplication.CreateSlimBuilder();
+            frontBuilder.Services.AddHttpForwarder();
+            _front = Quiet(frontBuilder);
+            _forwarder = new UserServerForwarder(_front.Services.GetRequiredService<IHttpForwarder>(), new ProxyOptions(HubCookie));
+            _front.Run(async context =>
+            {
+                if (context.Request.Path.StartsWithSegments("/dead", out var rest))
+                {
+                    context.Request.Path = rest;
+                    LastDeadError = await _forwarder.ForwardAsync(context, deadUri);
+                    return;
+                }
+
+                await _forwarder.ForwardAsync(context, backendUri);
+            });
+            await _front.StartAsync();
+            Front = new Uri(_front.Urls.Single());
+        }
+
+        public async Task DisposeAsync()
+        {
+            Client.Dispose();
+            if (_front is not null)
+            {
+                await _front.DisposeAsync();
+            }
+
+            _forwarder?.Dispose();
+            if (_backend is not null)
+            {
+                await _backend.DisposeAsync();
+            }
+        }
+
+        private static WebApplication Quiet(WebApplicationBuilder builder)
+        {
+            builder.Logging.ClearProviders();
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            return builder.Build();
+        }
+
+        /// <summary>Reports what arrived, one <c>key=escaped value</c> per line; WebSockets get a greeting, then an echo.</summary>
+        private static async Task Echo(HttpContext context)
+        {
+            var request = context.Request;
+            if (context.WebSockets.IsWebSocketRequest)
+            {
+                using var socket = await context.WebSockets.AcceptWebSocketAsync();
+                var hello = Encoding.UTF8.GetBytes($"cookie={request.Headers.Cookie} path={request.Path}");
+                await socket.SendAsync(hello, WebSocketMessageType.Text, endOfMessage: true, context.RequestAborted);
+                var buffer = new byte[4096];
+                while (true)
+                {
+                    var result = await socket.ReceiveAsync(buffer, context.RequestAborted);
+                    if (result.MessageType == WebSocketMessageType.Close)
+                    {
+                        await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, context.RequestAborted);
+                        return;
+                    }
+
+                    await socket.SendAsync(buffer.AsMemory(0, result.Count), result.MessageType, result.EndOfMessage, context.RequestAborted);
+                }
+            }
+
+            using var reader = new StreamReader(request.Body);
+            var body = await reader.ReadToEndAsync();
+            var lines = new Dictionary<string, string>
+            {
+                ["method"] = request.Method,
+                ["path"] = request.Path.Value ?? "",
+                ["query"] = request.QueryString.Value ?? "",
+                ["host"] = request.Headers.Host.ToString(),
+                ["cookie"] = string.Join("|", request.Headers.Cookie.ToArray()),
+                ["x-forwarded-for"] = request.Headers["X-Forwarded-For"].ToString(),
+                ["x-forwarded-proto"] = request.Headers["X-Forwarded-Proto"].ToString(),
+                ["x-forwarded-host"] = request.Headers["X-Forwarded-Host"].ToString(),
+                ["body"] = body,
+            };
+            context.Response.ContentType = "text/plain";
+            await context.Response.WriteAsync(string.Concat(lines.Select(kv => $"{kv.Key}={Uri.EscapeDataString(kv.Value)}\n")));
+        }
+
+        private static int UnusedPort()
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            return ((IPEndPoint)listener.LocalEndpoint).Port;
+        }
+    }
+}

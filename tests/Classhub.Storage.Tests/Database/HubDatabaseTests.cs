@@ -1,0 +1,107 @@
+using Classhub.Storage.Users;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Classhub.Storage.Database.Tests;
+
+public sealed class HubDatabaseTests : IDisposable
+{
+    private readonly TempDatabase _db = new();
+
+    public void Dispose() => _db.Dispose();
+
+    [Fact]
+    public void Migrate_FreshFile_AppliesEveryEmbeddedMigrationAndRecordsIt()
+    {
+        using var fresh = new TempDatabase();
+        var other = new HubDatabase(System.IO.Path.Combine(fresh.Folder, "other.db"));
+
+        var applied = other.Migrate();
+
+        var embedded = Migrator.Embedded();
+        Assert.NotEmpty(embedded);
+        Assert.Equal(embedded.Count, applied);
+        Assert.True(File.Exists(other.Path));
+        Assert.Equal(embedded.Select(m => (long)m.Version), TempDatabase.Column(other.Path, "SELECT version FROM schema_migrations ORDER BY version").Cast<long>());
+        Assert.Equal(embedded.Select(m => m.Name), TempDatabase.Column(other.Path, "SELECT name FROM schema_migrations ORDER BY version").Cast<string>());
+        Assert.Contains("0001_initial", TempDatabase.Column(other.Path, "SELECT name FROM schema_migrations").Cast<string>());
+    }
+
+    [Fact]
+    public void Migrate_RunTwice_AppliesNothingTheSecondTime()
+    {
+        var before = _db.Count("SELECT COUNT(*) FROM schema_migrations");
+
+        var applied = _db.Database.Migrate();
+        var appliedAgain = new HubDatabase(_db.Path).Migrate();
+
+        Assert.Equal(0, applied);
+        Assert.Equal(0, appliedAgain);
+        Assert.Equal(before, _db.Count("SELECT COUNT(*) FROM schema_migrations"));
+        Assert.Equal(1, _db.Count("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'users'"));
+    }
+
+    [Fact]
+    public void Migrate_FreshFile_TurnsOnWalJournalMode()
+    {
+        // journal_mode=WAL is persistent in the file, so a new, unpooled connection reports it too.
+        Assert.Equal("wal", _db.Column("PRAGMA journal_mode").Single());
+        Assert.True(File.Exists(_db.Path + "-wal") || File.Exists(_db.Path + "-shm"));
+    }
+
+    [Fact]
+    public void Migrate_FreshFile_CreatesTheHubTables()
+    {
+        var tables = _db.Column("SELECT name FROM sqlite_master WHERE type = 'table'").Cast<string>().ToHashSet(StringComparer.Ordinal);
+
+        Assert.Superset(
+            new HashSet<string>(["users", "invites", "api_tokens", "sessions", "servers", "oauth_clients", "oauth_codes", "schema_migrations"], StringComparer.Ordinal),
+            tables);
+    }
+
+    [Fact]
+    public void Open_Connection_HasForeignKeysOn()
+    {
+        using var connection = _db.Database.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA foreign_keys";
+
+        Assert.Equal(1L, command.ExecuteScalar());
+    }
+
+    [Fact]
+    public void Ping_MigratedDatabase_ReportsSchemaVersion()
+    {
+        var ok = _db.Database.Ping(out var detail);
+
+        Assert.True(ok);
+        Assert.Contains("schema 1", detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Ping_FileInMissingFolder_ReportsFailureWithPath()
+    {
+        var missing = System.IO.Path.Combine(_db.Folder, "no-such-dir", "x.db");
+
+        var ok = new HubDatabase(missing).Ping(out var detail);
+
+        Assert.False(ok);
+        Assert.Contains(missing, detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TwoInstancesOnOneFile_WriteThroughOne_IsSeenByTheOther()
+    {
+        // As the CLI (one process) and a running hub (another) share the file.
+        var cli = new UserStore(new HubDatabase(_db.Path), new FakeTimeProvider());
+        var hub = new UserStore(_db.Database, _db.Time);
+
+        Assert.NotNull(cli.Add("alice", admin: false));
+        Assert.NotNull(hub.Find("alice"));
+
+        Assert.True(hub.SetDisabled("alice", true));
+        Assert.True(cli.Find("alice")!.User.IsDisabled);
+
+        Assert.True(hub.Delete("alice"));
+        Assert.Null(cli.Find("alice"));
+    }
+}

@@ -1,0 +1,71 @@
+using Classhub.Cli;
+using Classhub.Configuration;
+
+namespace Classhub.Configuration.Tests;
+
+public sealed class ServePlanTests
+{
+    private static readonly ServeSettings NoFlags = new("/var/lib/classhub", false, null, null, null, null, null);
+
+    [Fact]
+    public void From_NoDomain_PlainHttpOnConfiguredUrls()
+    {
+        var (plan, problems) = ServePlan.From(NoFlags, HubConfig.Defaults());
+
+        Assert.Empty(problems);
+        Assert.Equal(TlsMode.Off, plan!.Tls);
+        Assert.Equal(new Uri("http://0.0.0.0:8000"), plan.PlainUrls[0]);
+        Assert.Equal(new Uri("http://127.0.0.1:8000/"), plan.InternalUrl);
+    }
+
+    [Fact]
+    public void From_DomainSet_AutomaticHttpsWithPublicHttpsUrl()
+    {
+        var (plan, _) = ServePlan.From(NoFlags, HubConfig.Parse(null, "{\"domain\": \"hub.example.edu\"}"));
+
+        Assert.Equal(TlsMode.Acme, plan!.Tls);
+        Assert.Equal(new Uri("https://hub.example.edu/"), plan.PublicUrl);
+        Assert.Equal(443, plan.HttpsEndpoint!.Port);
+        Assert.Equal(80, plan.HttpEndpoint!.Port);
+        Assert.Equal(new Uri("http://127.0.0.1:8081"), plan.InternalUrl);
+        Assert.Equal(["hub.example.edu"], plan.Domains);
+    }
+
+    [Fact]
+    public void From_DevFlag_PlainLoopbackEvenWithDomain()
+    {
+        var (plan, _) = ServePlan.From(NoFlags with { Dev = true }, HubConfig.Parse(null, "{\"domain\": \"hub.example.edu\"}"));
+
+        Assert.Equal(TlsMode.Off, plan!.Tls);
+        Assert.Equal(new Uri("http://127.0.0.1:8000"), plan.PlainUrls[0]);
+    }
+
+    [Fact]
+    public void From_FlagsWinOverFile()
+    {
+        var (plan, _) = ServePlan.From(NoFlags with { Urls = "http://127.0.0.1:9000", IdleTimeoutSeconds = 5 }, HubConfig.Parse(null, "{\"idle_timeout\": 100}"));
+
+        Assert.Equal(new Uri("http://127.0.0.1:9000"), plan!.PlainUrls[0]);
+        Assert.Equal(TimeSpan.FromSeconds(5), plan.IdleTimeout);
+    }
+
+    [Fact]
+    public void From_ManualWithoutFiles_ProblemsNameKeysAndFix()
+    {
+        var (plan, problems) = ServePlan.From(NoFlags, HubConfig.Parse("/etc/classhub/classhub.json", "{\"tls\": {\"mode\": \"manual\", \"cert\": \"/nonexistent/cert.pem\"}}"));
+
+        Assert.Null(plan);
+        Assert.Equal(2, problems.Count);
+        Assert.Contains(problems, p => p.Where.Contains("tls.cert", StringComparison.Ordinal) && p.Message.Contains("/nonexistent/cert.pem", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Where.Contains("tls.key", StringComparison.Ordinal) && p.Fix.Contains("PEM", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void From_BadListenAddress_Problem()
+    {
+        var (plan, problems) = ServePlan.From(NoFlags, HubConfig.Parse(null, "{\"listen\": {\"https\": \"everywhere\"}}"));
+
+        Assert.Null(plan);
+        Assert.Contains(problems, p => p.Where.Contains("listen.https", StringComparison.Ordinal));
+    }
+}
