@@ -4,6 +4,7 @@ using Classhub.Hub.Auth;
 using Classhub.Hub.Changes;
 using Classhub.Hub.Courses;
 using Classhub.Hub.Health;
+using Classhub.Hub.Metrics;
 using Classhub.Hub.OAuth;
 using Classhub.Hub.Pages;
 using Classhub.Hub.Proxying;
@@ -66,6 +67,8 @@ internal static class HubServiceCollectionExtensions
         services.AddSingleton<ActivityEndpoints>();
         services.AddSingleton<OAuthEndpoints>();
         services.AddSingleton<HealthEndpoints>();
+        services.AddSingleton<HubMetrics>();
+        services.AddSingleton<MetricsEndpoints>();
 
         services.AddSingleton<PageRenderer>();
         services.AddSingleton<FormGuard>();
@@ -86,6 +89,7 @@ internal static class HubServiceCollectionExtensions
         ActivityEndpoints.Map(app);
         OAuthEndpoints.Map(app);
         HealthEndpoints.Map(app);
+        MetricsEndpoints.Map(app);
         LoginEndpoints.Map(app);
         InviteEndpoints.Map(app);
         HomeEndpoints.Map(app);
