@@ -64,6 +64,7 @@ internal static class HubServiceCollectionExtensions
         services.AddSingleton<ServerEndpoints>();
         services.AddSingleton<TokenEndpoints>();
         services.AddSingleton<ActivityEndpoints>();
+        services.AddSingleton<ServerAddressEndpoints>();
         services.AddSingleton<OAuthEndpoints>();
         services.AddSingleton<HealthEndpoints>();
 
@@ -84,6 +85,7 @@ internal static class HubServiceCollectionExtensions
         ServerEndpoints.Map(app);
         TokenEndpoints.Map(app);
         ActivityEndpoints.Map(app);
+        ServerAddressEndpoints.Map(app);
         OAuthEndpoints.Map(app);
         HealthEndpoints.Map(app);
         LoginEndpoints.Map(app);

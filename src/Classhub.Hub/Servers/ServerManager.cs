@@ -55,14 +55,18 @@ internal sealed partial class ServerManager(
             entry.Phase = ServerPhase.Starting;
             entry.LastError = null;
             entry.Progress = new SpawnProgress();
+            entry.AddressReport = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
             entry.Progress.Add(new ProgressEvent(0, "Server requested"));
             entry.Pending = Task.Run(() => SpawnAsync(entry));
             return entry.Pending;
         }
     }
 
-    /// <summary>Stops the user's server (idempotent); returns when it is stopped.</summary>
-    public Task StopAsync(string userName, string reason)
+    /// <summary>
+    /// Stops the user's server (idempotent); returns when it is stopped. <paramref name="error"/>, when set, is kept
+    /// as the server's last error so the spawn page and the API show why it stopped (a job the scheduler ended).
+    /// </summary>
+    public Task StopAsync(string userName, string reason, string? error = null)
     {
         if (Find(userName) is not { } entry)
         {
@@ -82,11 +86,18 @@ internal sealed partial class ServerManager(
             entry.Pending = Task.Run(async () =>
             {
                 await previous.ContinueWith(_ => { }, TaskScheduler.Default);
-                await StopCoreAsync(entry, reason);
+                await StopCoreAsync(entry, reason, error);
             });
             return entry.Pending;
         }
     }
+
+    /// <summary>
+    /// A starting server's own report of where it listens (spawners that return no URL); false when the user has no
+    /// server waiting for one. The caller has checked that the report comes with that server's token.
+    /// </summary>
+    public bool ReportAddress(string userName, Uri url) =>
+        Find(userName) is { Phase: ServerPhase.Starting } entry && entry.AddressReport.TrySetResult(url);
 
     /// <summary>Records proxy traffic or an activity report (memory only; the culler writes it to the database).</summary>
     public void Touch(string userName, DateTimeOffset? when = null)
@@ -136,8 +147,9 @@ internal sealed partial class ServerManager(
             var status = await spawner.PollAsync(entry.State!, cancellationToken);
             if (!status.Running)
             {
-                LogDied(logger, entry.UserName, status.Detail ?? $"exit code {status.ExitCode}");
-                await StopAsync(entry.UserName, "it exited");
+                var why = status.Detail ?? $"exit code {status.ExitCode}";
+                LogDied(logger, entry.UserName, why);
+                await StopAsync(entry.UserName, "it exited", $"the server of {entry.UserName} stopped: {why}");
             }
         }
     }
@@ -174,9 +186,24 @@ internal sealed partial class ServerManager(
             entry.State = server.State;
             entry.StartedAt = time.GetUtcNow();
             servers.Save(entry.UserId, ServerPhase.Starting, server.Url, spawner.Kind, server.State, entry.StartedAt, null);
+            var url = server.Url;
+            if (url is null)
+            {
+                var (reported, problem) = await AddressWait.WaitAsync(entry, server, spawner, options.StartTimeout, timeout, time);
+                if (reported is null)
+                {
+                    await FailAsync(entry, server.State, problem!);
+                    return;
+                }
+
+                url = reported;
+                entry.Url = url;
+                servers.Save(entry.UserId, ServerPhase.Starting, url, spawner.Kind, server.State, entry.StartedAt, null);
+            }
+
             entry.Progress.Add(new ProgressEvent(50, "Server started, waiting for it to answer"));
 
-            var wait = await readiness.WaitAsync(server.Url, $"/user/{name}/api", () => spawner.PollAsync(server.State, CancellationToken.None), timeout.Token);
+            var wait = await readiness.WaitAsync(url, $"/user/{name}/api", () => spawner.PollAsync(server.State, CancellationToken.None), timeout.Token);
             if (wait is not null)
             {
                 await FailAsync(entry, server.State, wait + LogTail(request.LogPath));
@@ -193,12 +220,12 @@ internal sealed partial class ServerManager(
                 entry.Phase = ServerPhase.Running;
                 entry.LastActivity = time.GetUtcNow();
                 entry.ActivityDirty = true;
-                routes.Set(name, server.Url);
+                routes.Set(name, url);
             }
 
-            servers.Save(entry.UserId, ServerPhase.Running, server.Url, spawner.Kind, server.State, entry.StartedAt, null);
+            servers.Save(entry.UserId, ServerPhase.Running, url, spawner.Kind, server.State, entry.StartedAt, null);
             entry.Progress.Add(new ProgressEvent(100, "Server ready", Ready: true, Url: $"/user/{name}/"));
-            LogStarted(logger, name, server.Url);
+            LogStarted(logger, name, url);
         }
         catch (OperationCanceledException)
         {
@@ -233,7 +260,7 @@ internal sealed partial class ServerManager(
         entry.Progress.Add(new ProgressEvent(100, message, Failed: true));
     }
 
-    private async Task StopCoreAsync(ServerEntry entry, string reason)
+    private async Task StopCoreAsync(ServerEntry entry, string reason, string? error = null)
     {
         routes.Remove(entry.UserName);
         if (entry.State is { } state)
@@ -251,9 +278,10 @@ internal sealed partial class ServerManager(
             entry.Phase = ServerPhase.Stopped;
             entry.Url = null;
             entry.State = null;
+            entry.LastError = error;
         }
 
-        servers.Save(entry.UserId, ServerPhase.Stopped, null, spawner.Kind, null, null, null);
+        servers.Save(entry.UserId, ServerPhase.Stopped, null, spawner.Kind, null, null, error);
         LogStopped(logger, entry.UserName, reason);
     }
 
