@@ -11,7 +11,7 @@ namespace Classhub.Core.Servers;
 /// returns a <see cref="SpawnFailure"/> value for expected failures (missing program, no such Unix user, ...).
 /// Cancellation stops a half-started server.
 /// A spawner that only learns the address once the server runs elsewhere (a cluster job waiting in a queue) returns
-/// at once with a null <see cref="SpawnedServer.Url"/>: the server itself reports its host and port to the hub
+/// at once with <see cref="SpawnResult.AwaitingAddress"/> (a <see cref="PendingServer"/>): the server itself reports its host and port to the hub
 /// (<c>POST /hub/api/users/{name}/server/address</c>, authenticated with its own <c>JUPYTERHUB_API_TOKEN</c>), and
 /// meanwhile <see cref="PollAsync"/> says <see cref="ServerStatus.Queued"/> with a detail for the spawn page.</item>
 /// <item>The returned <see cref="SpawnedServer.State"/> is opaque to the hub and saved in the database as is.

@@ -13,7 +13,7 @@ internal static class AddressWait
 
     /// <summary>The reported URL, or a problem saying why there is none (the job ended, a timeout).</summary>
     public static async Task<(Uri? Url, string? Problem)> WaitAsync(
-        ServerEntry entry, SpawnedServer server, ISpawner spawner, TimeSpan startTimeout, CancellationTokenSource startClock, TimeProvider time)
+        ServerEntry entry, PendingServer server, ISpawner spawner, TimeSpan startTimeout, CancellationTokenSource startClock, TimeProvider time)
     {
         var queuedSince = time.GetUtcNow();
         string? lastDetail = null;

@@ -180,33 +180,34 @@ internal sealed partial class ServerManager(
                 return;
             }
 
-            var server = result.Server!;
-            state = server.State;
-            entry.Url = server.Url;
-            entry.State = server.State;
+            // A pending server (cluster job) has no address yet: wait for its own report, then go on as with any other.
+            state = result.Server?.State ?? result.Pending!.State;
+            var url = result.Server?.Url;
+            entry.Url = url;
+            entry.State = state;
             entry.StartedAt = time.GetUtcNow();
-            servers.Save(entry.UserId, ServerPhase.Starting, server.Url, spawner.Kind, server.State, entry.StartedAt, null);
-            var url = server.Url;
+            servers.Save(entry.UserId, ServerPhase.Starting, url, spawner.Kind, state, entry.StartedAt, null);
             if (url is null)
             {
-                var (reported, problem) = await AddressWait.WaitAsync(entry, server, spawner, options.StartTimeout, timeout, time);
+                var (reported, problem) = await AddressWait.WaitAsync(entry, result.Pending!, spawner, options.StartTimeout, timeout, time);
                 if (reported is null)
                 {
-                    await FailAsync(entry, server.State, problem!);
+                    await FailAsync(entry, state, problem!);
                     return;
                 }
 
                 url = reported;
                 entry.Url = url;
-                servers.Save(entry.UserId, ServerPhase.Starting, url, spawner.Kind, server.State, entry.StartedAt, null);
+                servers.Save(entry.UserId, ServerPhase.Starting, url, spawner.Kind, state, entry.StartedAt, null);
             }
 
+            var started = state;
             entry.Progress.Add(new ProgressEvent(50, "Server started, waiting for it to answer"));
 
-            var wait = await readiness.WaitAsync(url, $"/user/{name}/api", () => spawner.PollAsync(server.State, CancellationToken.None), timeout.Token);
+            var wait = await readiness.WaitAsync(url, $"/user/{name}/api", () => spawner.PollAsync(started, CancellationToken.None), timeout.Token);
             if (wait is not null)
             {
-                await FailAsync(entry, server.State, wait + LogTail(request.LogPath));
+                await FailAsync(entry, started, wait + LogTail(request.LogPath));
                 return;
             }
 
@@ -223,7 +224,7 @@ internal sealed partial class ServerManager(
                 routes.Set(name, url);
             }
 
-            servers.Save(entry.UserId, ServerPhase.Running, url, spawner.Kind, server.State, entry.StartedAt, null);
+            servers.Save(entry.UserId, ServerPhase.Running, url, spawner.Kind, started, entry.StartedAt, null);
             entry.Progress.Add(new ProgressEvent(100, "Server ready", Ready: true, Url: $"/user/{name}/"));
             LogStarted(logger, name, url);
         }

@@ -10,7 +10,7 @@ namespace Classhub.Spawning.Slurm;
 /// <summary>
 /// Runs each server as a Slurm batch job submitted as the student (<c>runuser -u STUDENT -- sbatch --parsable</c>, the
 /// script on stdin: see <see cref="BatchScript"/>). The job reports its host and port to the hub itself, so
-/// <see cref="StartAsync(SpawnRequest, CancellationToken)"/> returns at once with no URL. The state is the job id:
+/// <see cref="StartAsync(SpawnRequest, CancellationToken)"/> returns at once with a pending server. The state is the job id:
 /// <c>squeue</c>/<c>scontrol</c> answer polls from it and <c>scancel</c> stops it, from any hub process.
 /// </summary>
 internal sealed partial class SlurmSpawner(SlurmSpawnerOptions options, IProcessRunner runner, TimeProvider time, ILogger<SlurmSpawner> logger) : ISpawner
@@ -64,7 +64,7 @@ internal sealed partial class SlurmSpawner(SlurmSpawnerOptions options, IProcess
             cancellationToken.ThrowIfCancellationRequested();
         }
 
-        return SpawnResult.Started(new SpawnedServer(null, state) { QueueTimeout = options.QueueTimeout });
+        return SpawnResult.AwaitingAddress(state, options.QueueTimeout);
     }
 
     public async Task<ServerStatus> PollAsync(string state, CancellationToken cancellationToken)

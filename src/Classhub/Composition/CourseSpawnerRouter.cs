@@ -26,7 +26,9 @@ internal sealed class CourseSpawnerRouter(ISpawner fallback, SlurmSpawner slurm,
 
         var settings = new SlurmJobSettings(course.Partition ?? "", course.TimeLimit ?? "", course.Memory ?? "", (int)(course.Cpus ?? 0), (int)(course.Gpus ?? 0));
         var result = await slurm.StartAsync(request, settings, cancellationToken);
-        return result.Server is { } server ? SpawnResult.Started(server with { State = SlurmPrefix + server.State }) : result;
+        return result.Pending is { } pending ? SpawnResult.AwaitingAddress(SlurmPrefix + pending.State, pending.QueueTimeout)
+            : result.Server is { } server ? SpawnResult.Started(server with { State = SlurmPrefix + server.State })
+            : result;
     }
 
     public Task<ServerStatus> PollAsync(string state, CancellationToken cancellationToken) =>
