@@ -17,7 +17,10 @@ internal static class BatchScript
     {
         var args = new List<string>
         {
-            "-u", unixUser, "--", options.Sbatch, "--parsable",
+            // A clean, known environment: sbatch hands the submitting environment to the job, and the hub's own
+            // (root's PATH, XDG_RUNTIME_DIR, ...) is no business of the student's server.
+            "-u", unixUser, "--", "env", "-i", $"PATH={options.JobPath}", $"HOME={home}", $"USER={unixUser}", $"LOGNAME={unixUser}", "LANG=C.UTF-8",
+            options.Sbatch, "--parsable",
             $"--job-name=classhub-{userName}",
             $"--chdir={home}",
             $"--output={Path.Combine(home, ".classhub-slurm-%j.log")}",

@@ -17,6 +17,9 @@ internal sealed record SlurmSpawnerOptions
 
     public string Sbatch { get; init; } = "sbatch";
 
+    /// <summary>PATH of the job (and of sbatch): the programs the server needs on the nodes.</summary>
+    public string JobPath { get; init; } = "/usr/local/bin:/usr/bin:/bin";
+
     public string Squeue { get; init; } = "squeue";
 
     public string Scontrol { get; init; } = "scontrol";

@@ -51,7 +51,8 @@ public sealed class SlurmSpawnerTests : IDisposable
         var (file, args, stdin) = Assert.Single(commands.Calls);
         Assert.Equal("runuser", file);
         Assert.DoesNotContain(args, a => a.Contains(Token, StringComparison.Ordinal));
-        Assert.Equal(["-u", _student.Name, "--", "sbatch", "--parsable", "--job-name=classhub-alice"], args.Take(6));
+        Assert.Equal(["-u", _student.Name, "--", "env", "-i", "PATH=/usr/local/bin:/usr/bin:/bin"], args.Take(6));
+        Assert.Equal(["sbatch", "--parsable", "--job-name=classhub-alice"], args.SkipWhile(a => a != "sbatch").Take(3));
         Assert.Contains("--partition=gpu", args);
         Assert.Contains("--mem=4G", args);
         Assert.Contains("--cpus-per-task=4", args);
