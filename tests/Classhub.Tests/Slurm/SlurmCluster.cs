@@ -50,7 +50,7 @@ public sealed class SlurmCluster : IAsyncLifetime
             CredType=cred/munge
             StateSaveLocation={_dir}/ctld
             SlurmdSpoolDir={_dir}/spool
-            SlurmctldPidFile={_dir}/slurmctld.pid
+            SlurmctldPidFile={_dir}/ctld/slurmctld.pid
             SlurmdPidFile={_dir}/slurmd.pid
             SlurmctldLogFile={_dir}/log/slurmctld.log
             SlurmdLogFile={_dir}/log/slurmd.log
@@ -88,7 +88,7 @@ public sealed class SlurmCluster : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        foreach (var pidFile in (string[])[Path.Combine(_dir, "slurmd.pid"), Path.Combine(_dir, "slurmctld.pid")])
+        foreach (var pidFile in (string[])[Path.Combine(_dir, "slurmd.pid"), Path.Combine(_dir, "ctld", "slurmctld.pid")])
         {
             await KillAsync(pidFile);
         }

@@ -62,6 +62,9 @@ public sealed class SlurmServerTests(SlurmCluster cluster, SlurmHubFixture fixtu
 
         using var browser = new Browser(fixture.Hub.Url);
         await browser.SignInAsync(user, Password);
+        var (tree, _, finalPath) = await browser.FollowAsync($"/user/{user}/tree");
+        Assert.Equal(HttpStatusCode.OK, tree.StatusCode);
+        Assert.Equal($"/user/{user}/tree", finalPath);
         var kernel = await JupyterKernel.StartAsync(browser, user);
         var uid = await UnixUsers.RunAsync("id", "-u", user);
         var printed = await JupyterKernel.ExecuteAsync(browser, user, kernel, "import os\nprint(os.getuid(), 'SLURM_JOB_ID' in os.environ, 6*7)");
