@@ -145,6 +145,42 @@ public sealed class SlurmServerTests(SlurmCluster cluster, SlurmHubFixture fixtu
         await fixture.Hub.StartAsync(fixture.Args);
     }
 
+    [Fact]
+    public async Task NodeBusy_JobQueued_SpawnPageShowsQueuePosition_ThenStartsWhenNodeFrees()
+    {
+        var user = await fixture.SlurmStudentAsync(Password);
+        // Another job takes every CPU of the only node, so the student's job has to wait.
+        var blocker = await UnixUsers.RunAsync("sbatch", "--parsable", "-c", await UnixUsers.RunAsync("nproc"), "-J", "blocker", "-o", "/dev/null", "--wrap", "sleep 600");
+        try
+        {
+            Assert.Matches("^[0-9]+$", blocker);
+            using var browser = new Browser(fixture.Hub.Url);
+            await browser.SignInAsync(user, Password);
+            var (spawn, _) = await browser.PostFormAsync($"/hub/spawn/{user}", new Dictionary<string, string> { ["next"] = $"/user/{user}/tree" });
+            Assert.Equal(HttpStatusCode.Redirect, spawn.StatusCode);
+
+            var page = "";
+            for (var i = 0; i < 60 && !page.Contains("Waiting for a node: position 1", StringComparison.Ordinal); i++)
+            {
+                await Task.Delay(500);
+                (_, page) = await browser.GetAsync($"/hub/spawn-pending/{user}");
+            }
+
+            Assert.Contains("Waiting for a node: position 1", page, StringComparison.Ordinal);
+            Assert.Matches($"^[0-9]+ {user} PENDING classhub-{user}$", await SlurmCluster.QueueOfAsync(user));
+
+            Assert.Equal("", await UnixUsers.RunAsync("scancel", blocker));
+            using var api = fixture.ApiClient(await fixture.TokenAsync(user));
+            await WaitReadyAsync(api, user);
+            using var stop = await api.DeleteAsync($"/hub/api/users/{user}/server");
+            Assert.Equal(HttpStatusCode.NoContent, stop.StatusCode);
+        }
+        finally
+        {
+            await UnixUsers.RunAsync("scancel", blocker);
+        }
+    }
+
     private async Task WaitReadyAsync(HttpClient api, string user)
     {
         try
