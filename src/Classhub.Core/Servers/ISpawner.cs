@@ -9,7 +9,11 @@ namespace Classhub.Core.Servers;
 /// (it does not wait for HTTP readiness; the hub does that, polling <see cref="PollAsync"/> to notice an early exit).
 /// It adds <c>JUPYTERHUB_SERVICE_URL</c> to the environment it was given, passes no secret on a command line, and
 /// returns a <see cref="SpawnFailure"/> value for expected failures (missing program, no such Unix user, ...).
-/// Cancellation stops a half-started server.</item>
+/// Cancellation stops a half-started server.
+/// A spawner that only learns the address once the server runs elsewhere (a cluster job waiting in a queue) returns
+/// at once with <see cref="SpawnResult.AwaitingAddress"/> (a <see cref="PendingServer"/>): the server itself reports its host and port to the hub
+/// (<c>POST /hub/api/users/{name}/server/address</c>, authenticated with its own <c>JUPYTERHUB_API_TOKEN</c>), and
+/// meanwhile <see cref="PollAsync"/> says <see cref="ServerStatus.Queued"/> with a detail for the spawn page.</item>
 /// <item>The returned <see cref="SpawnedServer.State"/> is opaque to the hub and saved in the database as is.
 /// <see cref="PollAsync"/> and <see cref="StopAsync"/> must work from that state alone, in a new hub process,
 /// after the hub was restarted or killed: that is how servers survive a hub restart.</item>

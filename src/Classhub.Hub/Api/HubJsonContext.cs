@@ -13,6 +13,7 @@ namespace Classhub.Hub.Api;
 [JsonSerializable(typeof(TokenRequest))]
 [JsonSerializable(typeof(TokenModel))]
 [JsonSerializable(typeof(ActivityRequest))]
+[JsonSerializable(typeof(ServerAddressRequest))]
 [JsonSerializable(typeof(OAuthTokenResponse))]
 [JsonSerializable(typeof(ProgressModel))]
 [JsonSerializable(typeof(HealthModel))]

@@ -47,6 +47,9 @@ internal sealed record ActivityRequest(DateTimeOffset? LastActivity, Dictionary<
 
 internal sealed record ServerActivity(DateTimeOffset? LastActivity);
 
+/// <summary>A starting server's report of where it listens: <c>{"host": "node12", "port": 41234}</c>.</summary>
+internal sealed record ServerAddressRequest(string? Host, int? Port);
+
 internal sealed record OAuthTokenResponse(string AccessToken, string TokenType, string Scope);
 
 internal sealed record ProgressModel(int Progress, string Message, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool Ready, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool Failed, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Url);

@@ -14,6 +14,9 @@ internal static class Scopes
     public const string UsersActivity = "users:activity";
     public const string ReadHub = "read:hub";
 
+    /// <summary>Setting where a starting server listens; held only by that server's own token, never by people.</summary>
+    public const string ServerAddress = "server:address";
+
     /// <summary>Held by a token that carries whatever its owner may do.</summary>
     public const string Inherit = "inherit";
 
@@ -25,7 +28,7 @@ internal static class Scopes
         : [$"{AccessServers}!user={name}", $"{Servers}!user={name}", $"{ReadUsers}!user={name}", $"{Tokens}!user={name}", $"{UsersActivity}!user={name}", $"read:servers!user={name}"];
 
     /// <summary>A server's own token: report activity, and be the OAuth client secret for its owner's server.</summary>
-    public static IReadOnlyList<string> ForServer(string name) => [$"{UsersActivity}!user={name}", $"{AccessServers}!server={name}/"];
+    public static IReadOnlyList<string> ForServer(string name) => [$"{UsersActivity}!user={name}", $"{AccessServers}!server={name}/", $"{ServerAddress}!user={name}"];
 
     /// <summary>What a single-user server asks for and checks (JUPYTERHUB_OAUTH_ACCESS_SCOPES).</summary>
     public static IReadOnlyList<string> AccessTo(string owner) => [$"{AccessServers}!server={owner}/", $"{AccessServers}!user={owner}"];

@@ -65,6 +65,7 @@ internal static class HubServiceCollectionExtensions
         services.AddSingleton<ServerEndpoints>();
         services.AddSingleton<TokenEndpoints>();
         services.AddSingleton<ActivityEndpoints>();
+        services.AddSingleton<ServerAddressEndpoints>();
         services.AddSingleton<OAuthEndpoints>();
         services.AddSingleton<HealthEndpoints>();
         services.AddSingleton<HubMetrics>();
@@ -87,6 +88,7 @@ internal static class HubServiceCollectionExtensions
         ServerEndpoints.Map(app);
         TokenEndpoints.Map(app);
         ActivityEndpoints.Map(app);
+        ServerAddressEndpoints.Map(app);
         OAuthEndpoints.Map(app);
         HealthEndpoints.Map(app);
         MetricsEndpoints.Map(app);

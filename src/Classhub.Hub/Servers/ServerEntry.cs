@@ -30,4 +30,7 @@ internal sealed class ServerEntry(long userId, string userName)
     public SpawnProgress Progress { get; set; } = new();
 
     public Task? Pending { get; set; }
+
+    /// <summary>Completed by the server's own address report, for spawners that cannot know the address (cluster jobs).</summary>
+    public TaskCompletionSource<Uri> AddressReport { get; set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

@@ -58,14 +58,18 @@ internal sealed partial class ServerManager(
             entry.StartedAt = null;
             entry.LastError = null;
             entry.Progress = new SpawnProgress();
+            entry.AddressReport = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
             entry.Progress.Add(new ProgressEvent(0, "Server requested"));
             entry.Pending = Task.Run(() => SpawnAsync(entry));
             return entry.Pending;
         }
     }
 
-    /// <summary>Stops the user's server (idempotent); returns when it is stopped.</summary>
-    public Task StopAsync(string userName, string reason)
+    /// <summary>
+    /// Stops the user's server (idempotent); returns when it is stopped. <paramref name="error"/>, when set, is kept
+    /// as the server's last error so the spawn page and the API show why it stopped (a job the scheduler ended).
+    /// </summary>
+    public Task StopAsync(string userName, string reason, string? error = null)
     {
         if (Find(userName) is not { } entry)
         {
@@ -85,11 +89,18 @@ internal sealed partial class ServerManager(
             entry.Pending = Task.Run(async () =>
             {
                 await previous.ContinueWith(_ => { }, TaskScheduler.Default);
-                await StopCoreAsync(entry, reason);
+                await StopCoreAsync(entry, reason, error);
             });
             return entry.Pending;
         }
     }
+
+    /// <summary>
+    /// A starting server's own report of where it listens (spawners that return no URL); false when the user has no
+    /// server waiting for one. The caller has checked that the report comes with that server's token.
+    /// </summary>
+    public bool ReportAddress(string userName, Uri url) =>
+        Find(userName) is { Phase: ServerPhase.Starting } entry && entry.AddressReport.TrySetResult(url);
 
     /// <summary>Records proxy traffic or an activity report (memory only; the culler writes it to the database).</summary>
     public void Touch(string userName, DateTimeOffset? when = null)
@@ -139,8 +150,9 @@ internal sealed partial class ServerManager(
             var status = await spawner.PollAsync(entry.State!, cancellationToken);
             if (!status.Running)
             {
-                LogDied(logger, entry.UserName, status.Detail ?? $"exit code {status.ExitCode}");
-                await StopAsync(entry.UserName, "it exited");
+                var why = status.Detail ?? $"exit code {status.ExitCode}";
+                LogDied(logger, entry.UserName, why);
+                await StopAsync(entry.UserName, "it exited", $"the server of {entry.UserName} stopped: {why}");
             }
         }
     }
@@ -171,18 +183,34 @@ internal sealed partial class ServerManager(
                 return;
             }
 
-            var server = result.Server!;
-            state = server.State;
-            entry.Url = server.Url;
-            entry.State = server.State;
+            // A pending server (cluster job) has no address yet: wait for its own report, then go on as with any other.
+            state = result.Server?.State ?? result.Pending!.State;
+            var url = result.Server?.Url;
+            entry.Url = url;
+            entry.State = state;
             entry.StartedAt = time.GetUtcNow();
-            servers.Save(entry.UserId, ServerPhase.Starting, server.Url, spawner.Kind, server.State, entry.StartedAt, null);
+            servers.Save(entry.UserId, ServerPhase.Starting, url, spawner.Kind, state, entry.StartedAt, null);
+            if (url is null)
+            {
+                var (reported, problem) = await AddressWait.WaitAsync(entry, result.Pending!, spawner, options.StartTimeout, timeout, time);
+                if (reported is null)
+                {
+                    await FailAsync(entry, state, problem!);
+                    return;
+                }
+
+                url = reported;
+                entry.Url = url;
+                servers.Save(entry.UserId, ServerPhase.Starting, url, spawner.Kind, state, entry.StartedAt, null);
+            }
+
+            var started = state;
             entry.Progress.Add(new ProgressEvent(50, "Server started, waiting for it to answer"));
 
-            var wait = await readiness.WaitAsync(server.Url, $"/user/{name}/api", () => spawner.PollAsync(server.State, CancellationToken.None), timeout.Token);
+            var wait = await readiness.WaitAsync(url, $"/user/{name}/api", () => spawner.PollAsync(started, CancellationToken.None), timeout.Token);
             if (wait is not null)
             {
-                await FailAsync(entry, server.State, wait + LogTail(request.LogPath));
+                await FailAsync(entry, started, wait + LogTail(request.LogPath));
                 return;
             }
 
@@ -196,13 +224,13 @@ internal sealed partial class ServerManager(
                 entry.Phase = ServerPhase.Running;
                 entry.LastActivity = time.GetUtcNow();
                 entry.ActivityDirty = true;
-                routes.Set(name, server.Url);
+                routes.Set(name, url);
             }
 
-            servers.Save(entry.UserId, ServerPhase.Running, server.Url, spawner.Kind, server.State, entry.StartedAt, null);
+            servers.Save(entry.UserId, ServerPhase.Running, url, spawner.Kind, started, entry.StartedAt, null);
             entry.Progress.Add(new ProgressEvent(100, "Server ready", Ready: true, Url: $"/user/{name}/"));
-            metrics.Spawned(success: true, time.GetUtcNow() - entry.StartedAt.Value);
-            LogStarted(logger, name, server.Url);
+            metrics.Spawned(success: true, time.GetUtcNow() - entry.StartedAt!.Value);
+            LogStarted(logger, name, url);
         }
         catch (OperationCanceledException)
         {
@@ -238,7 +266,7 @@ internal sealed partial class ServerManager(
         entry.Progress.Add(new ProgressEvent(100, message, Failed: true));
     }
 
-    private async Task StopCoreAsync(ServerEntry entry, string reason)
+    private async Task StopCoreAsync(ServerEntry entry, string reason, string? error = null)
     {
         routes.Remove(entry.UserName);
         if (entry.State is { } state)
@@ -256,9 +284,10 @@ internal sealed partial class ServerManager(
             entry.Phase = ServerPhase.Stopped;
             entry.Url = null;
             entry.State = null;
+            entry.LastError = error;
         }
 
-        servers.Save(entry.UserId, ServerPhase.Stopped, null, spawner.Kind, null, null, null);
+        servers.Save(entry.UserId, ServerPhase.Stopped, null, spawner.Kind, null, null, error);
         LogStopped(logger, entry.UserName, reason);
     }
 

@@ -6,7 +6,10 @@ namespace Classhub.Spawning.Processes;
 /// <summary>Runs helper programs with <see cref="Process"/>, stdin closed and stdout/stderr captured.</summary>
 internal sealed class ProcessRunner : IProcessRunner
 {
-    public async Task<ProcessResult> RunAsync(string fileName, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
+    public Task<ProcessResult> RunAsync(string fileName, IReadOnlyList<string> arguments, CancellationToken cancellationToken) =>
+        RunAsync(fileName, arguments, "", cancellationToken);
+
+    public async Task<ProcessResult> RunAsync(string fileName, IReadOnlyList<string> arguments, string standardInput, CancellationToken cancellationToken)
     {
         var info = new ProcessStartInfo(fileName)
         {
@@ -30,9 +33,18 @@ internal sealed class ProcessRunner : IProcessRunner
             return new ProcessResult(127, "", $"could not start {fileName}: {e.Message}");
         }
 
-        process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+        try
+        {
+            await process.StandardInput.WriteAsync(standardInput.AsMemory(), cancellationToken);
+            process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // The program exited without reading all of its input; its exit code and stderr say why.
+        }
+
         try
         {
             await process.WaitForExitAsync(cancellationToken);

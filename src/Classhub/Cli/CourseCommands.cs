@@ -15,6 +15,7 @@ internal static class CourseCommands
         var course = new Command("course", "Manage courses");
         course.Subcommands.Add(CreateCourse());
         course.Subcommands.Add(List());
+        course.Subcommands.Add(CourseSpawnerCommand.Create());
         var staff = new Command("staff", "Manage a course's TAs and instructors");
         staff.Subcommands.Add(StaffAdd());
         course.Subcommands.Add(staff);

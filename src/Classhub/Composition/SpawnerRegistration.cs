@@ -3,13 +3,16 @@ using Classhub.Hosting;
 using Classhub.Hub.Hosting;
 using Classhub.Spawning.LocalProcess;
 using Classhub.Spawning.Processes;
+using Classhub.Spawning.Slurm;
 using Classhub.Spawning.Systemd;
+using Classhub.Storage.Courses;
 
 namespace Classhub.Composition;
 
 /// <summary>
 /// Chooses where servers run: <c>auto</c> picks transient systemd units when systemd is PID 1 and the hub runs
-/// servers as Unix users (root), else local processes; <c>local-process</c> and <c>systemd</c> force one.
+/// servers as Unix users (root), else local processes; <c>local-process</c> and <c>systemd</c> force one. Courses
+/// set to <c>slurm</c> get cluster jobs instead (<see cref="CourseSpawnerRouter"/>).
 /// </summary>
 internal static class SpawnerRegistration
 {
@@ -19,11 +22,14 @@ internal static class SpawnerRegistration
 
     public static readonly IReadOnlyList<string> Kinds = [Auto, LocalProcess, Systemd];
 
+    private const string Fallback = "fallback";
+
     /// <param name="services">The hub's services.</param>
     /// <param name="options">The hub's options (server command, Unix users or not).</param>
     /// <param name="kind"><c>auto</c>, <c>local-process</c> or <c>systemd</c> (spawner.kind); anything else throws.</param>
     /// <param name="limits">Per-server limits (spawner.memory_limit, ..., see <see cref="SpawnerLimits"/>); null for none.</param>
-    public static IServiceCollection AddSpawner(this IServiceCollection services, HubOptions options, string kind = Auto, ResourceLimits? limits = null)
+    /// <param name="slurm">Hub-wide Slurm settings for courses that choose the cluster.</param>
+    public static IServiceCollection AddSpawner(this IServiceCollection services, HubOptions options, string kind, ResourceLimits? limits, SlurmSpawnerOptions slurm)
     {
         services.AddSingleton<IProcessRunner, ProcessRunner>();
 
@@ -34,14 +40,21 @@ internal static class SpawnerRegistration
         {
             var systemd = new SystemdSpawnerOptions { Program = options.ServerCommand[0] };
             services.AddSingleton(limits is null ? systemd : systemd with { DefaultLimits = limits });
-            services.AddSingleton<ISpawner, SystemdSpawner>();
+            services.AddSingleton<SystemdSpawner>();
+            services.AddKeyedSingleton<ISpawner>(Fallback, (sp, _) => sp.GetRequiredService<SystemdSpawner>());
         }
         else
         {
             services.AddSingleton(new LocalProcessSpawnerOptions { Program = options.ServerCommand[0] });
-            services.AddSingleton<ISpawner, LocalProcessSpawner>();
+            services.AddSingleton<LocalProcessSpawner>();
+            services.AddKeyedSingleton<ISpawner>(Fallback, (sp, _) => sp.GetRequiredService<LocalProcessSpawner>());
         }
 
+        services.AddSingleton(slurm);
+        services.AddSingleton<SlurmSpawner>();
+        services.AddSingleton<CourseSpawnerStore>();
+        services.AddSingleton<ISpawner>(sp => new CourseSpawnerRouter(
+            sp.GetRequiredKeyedService<ISpawner>(Fallback), sp.GetRequiredService<SlurmSpawner>(), sp.GetRequiredService<CourseSpawnerStore>()));
         return services;
     }
 

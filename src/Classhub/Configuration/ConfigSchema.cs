@@ -33,6 +33,15 @@ internal static class ConfigSchema
         new("spawner.memory_limit", ConfigType.Text, "\"\"", "Memory limit per server, e.g. \"2G\" (systemd spawner); empty for none."),
         new("spawner.cpu_limit", ConfigType.Text, "\"\"", "CPU limit per server in cores, e.g. \"1.5\" (systemd spawner); empty for none."),
         new("spawner.tasks_limit", ConfigType.Integer, "0", "Maximum processes and threads per server; 0 for no limit."),
+
+        // Slurm spawner (issue 12): courses set with `classhub course set COURSE --spawner slurm` run servers as cluster jobs.
+        new("hub.connect_url", ConfigType.Url, "\"\"", "The hub's URL as cluster nodes reach it, e.g. \"http://hub.cluster.example.edu:8081\"; empty: hub.internal_url (only right when jobs run on the hub machine)."),
+        new("slurm.partition", ConfigType.Text, "\"\"", "Slurm partition for servers (sbatch --partition); empty: the cluster's default. A course can override it."),
+        new("slurm.time_limit", ConfigType.Text, "\"\"", "Slurm time limit per server, e.g. \"8:00:00\" (sbatch --time); empty: the partition's default."),
+        new("slurm.memory", ConfigType.Text, "\"\"", "Memory per server, e.g. \"4G\" (sbatch --mem); empty: the cluster's default."),
+        new("slurm.cpus", ConfigType.Integer, "0", "CPUs per server (sbatch --cpus-per-task); 0: the cluster's default."),
+        new("slurm.gpus", ConfigType.Integer, "0", "GPUs per server (sbatch --gres=gpu:N); 0: none."),
+        new("slurm.queue_timeout", ConfigType.Seconds, "1800", "Give up on a server whose job waited this many seconds in the queue (start_timeout counts once it runs)."),
     ];
 
     public static ConfigKey? Find(string name) => Keys.FirstOrDefault(k => k.Name == name);

@@ -1,6 +1,7 @@
 using System.Net;
 using Classhub.Cli;
 using Classhub.Hosting;
+using Classhub.Spawning.Slurm;
 
 namespace Classhub.Configuration;
 
@@ -64,6 +65,9 @@ internal sealed record ServePlan
 
     public int TasksLimit { get; init; }
 
+    /// <summary>Slurm courses: how to reach Slurm and the hub-wide job settings.</summary>
+    public SlurmSpawnerOptions Slurm { get; init; } = new();
+
     /// <summary>Problems that need more than one key to see (a mode without the files it needs, bad addresses).</summary>
     public static IEnumerable<ConfigProblem> Validate(HubConfig config)
     {
@@ -92,6 +96,11 @@ internal sealed record ServePlan
             {
                 yield return new ConfigProblem($"{where}, key '{key}'", $"'{config.Text(key)}' is not an address:port", "write it like 0.0.0.0:443 or [::]:443");
             }
+        }
+
+        if (SlurmDefaults(config).Problem() is { } slurmProblem)
+        {
+            yield return new ConfigProblem($"{where}, keys 'slurm.*'", slurmProblem, "use Slurm's own syntax, e.g. slurm.memory \"4G\", slurm.time_limit \"8:00:00\"");
         }
 
         if (ListenAddress.Parse(config.Text("urls")).Problem is { } urlProblem)
@@ -167,6 +176,17 @@ internal sealed record ServePlan
             MemoryLimit = config.Text("spawner.memory_limit"),
             CpuLimit = config.Text("spawner.cpu_limit"),
             TasksLimit = config.Integer("spawner.tasks_limit"),
+            Slurm = SlurmFrom(config, internalUrl),
         }, []);
     }
+
+    private static SlurmJobSettings SlurmDefaults(HubConfig config) => new(
+        config.Text("slurm.partition"), config.Text("slurm.time_limit"), config.Text("slurm.memory"), config.Integer("slurm.cpus"), config.Integer("slurm.gpus"));
+
+    private static SlurmSpawnerOptions SlurmFrom(HubConfig config, Uri internalUrl) => new()
+    {
+        Defaults = SlurmDefaults(config),
+        QueueTimeout = config.Seconds("slurm.queue_timeout") is { TotalSeconds: > 0 } queue ? queue : TimeSpan.FromMinutes(30),
+        ConnectUrl = config.Text("hub.connect_url") is { Length: > 0 } connect ? new Uri(connect) : internalUrl,
+    };
 }

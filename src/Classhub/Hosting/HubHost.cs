@@ -52,7 +52,7 @@ internal static class HubHost
         builder.Services.AddHubStorage(database);
         builder.Services.AddHub(options);
         builder.Services.AddUserServerProxy(new ProxyOptions(Hub.Auth.HubCookies.Session));
-        builder.Services.AddSpawner(options, plan.SpawnerKind, SpawnerLimits.Parse(plan.MemoryLimit, plan.CpuLimit, plan.TasksLimit, out var limitsProblem) ?? throw new InvalidOperationException(limitsProblem));
+        builder.Services.AddSpawner(options, plan.SpawnerKind, SpawnerLimits.Parse(plan.MemoryLimit, plan.CpuLimit, plan.TasksLimit, out var limitsProblem) ?? throw new InvalidOperationException(limitsProblem), plan.Slurm);
         AddTls(builder, plan);
         Listen(builder, plan);
 

@@ -45,4 +45,8 @@ internal sealed class RecordingProcessRunner : IProcessRunner
                 return _real.RunAsync(fileName, arguments, cancellationToken);
         }
     }
+
+    /// <summary>The systemd spawner hands nothing on stdin; anything that does is run for real.</summary>
+    public Task<ProcessResult> RunAsync(string fileName, IReadOnlyList<string> arguments, string standardInput, CancellationToken cancellationToken) =>
+        _real.RunAsync(fileName, arguments, standardInput, cancellationToken);
 }

@@ -74,7 +74,9 @@ public sealed class HubDatabaseTests : IDisposable
         var ok = _db.Database.Ping(out var detail);
 
         Assert.True(ok);
-        Assert.Contains("schema 1", detail, StringComparison.Ordinal);
+        // The newest migration's number: one embedded NNNN_name.sql per version, numbered from 1 without gaps.
+        var newest = typeof(Classhub.Storage.Database.HubDatabase).Assembly.GetManifestResourceNames().Count(n => n.StartsWith("Migrations/", StringComparison.Ordinal));
+        Assert.EndsWith($"schema {newest}", detail, StringComparison.Ordinal);
     }
 
     [Fact]
