@@ -16,7 +16,7 @@ BUILD_PACKAGES=(clang zlib1g-dev libsqlite3-dev)
 # Debian packages the hub spawns at run time (jupyterhub brings jupyterhub-singleuser and the notebook server).
 RUN_PACKAGES=(jupyterhub python3-ipykernel)
 # Debian packages the tests use on top of those.
-TEST_PACKAGES=(procps util-linux passwd pebble)
+TEST_PACKAGES=(procps util-linux passwd pebble nodejs)
 
 log() { printf '==> %s\n' "$*" >&2; }
 
@@ -31,6 +31,18 @@ ensure_packages() {
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -q >/dev/null
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# npm packages the tests run (oidc-provider, the OIDC sign-in tests' provider), from their package-lock.json when missing.
+NPM_TEST_DIRS=(tests/Classhub.Tests/Auth/oidc)
+
+ensure_npm() {
+  command -v npm >/dev/null || ensure_packages npm
+  for d in "${NPM_TEST_DIRS[@]}"; do
+    [ -d "$d/node_modules" ] && continue
+    log "installing npm packages in $d"
+    (cd "$d" && npm ci --no-audit --no-fund >/dev/null)
+  done
 }
 
 build() { dotnet build Appliance.sln -c Release -nologo -v:q "$@"; }
@@ -74,6 +86,7 @@ summarize() {
 
 test_all() {
   ensure_packages "${BUILD_PACKAGES[@]}" "${RUN_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
+  ensure_npm
   publish
   export CLASSHUB_BINARY="$ARTIFACTS/classhub"
   local results="$ARTIFACTS/test-results"

@@ -18,6 +18,7 @@ using Classhub.Storage.Tokens;
 using Classhub.Storage.Users;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Classhub.Hub.Hosting;
 
@@ -47,6 +48,8 @@ internal static class HubServiceCollectionExtensions
         services.AddSingleton<IAuthenticator, LocalAuthenticator>();
         services.AddSingleton<LoginRateLimiter>();
         services.AddSingleton<LoginPipeline>();
+        services.TryAddSingleton(new SignInOptions());
+        services.AddSingleton<ExternalAttemptStore>();
         services.AddSingleton<HubCookies>();
         services.AddSingleton<Csrf>();
         services.AddSingleton<CallerResolver>();
@@ -70,6 +73,7 @@ internal static class HubServiceCollectionExtensions
         services.AddSingleton<PageRenderer>();
         services.AddSingleton<FormGuard>();
         services.AddSingleton<LoginEndpoints>();
+        services.AddSingleton<ExternalLoginEndpoints>();
         services.AddSingleton<InviteEndpoints>();
         services.AddSingleton<HomeEndpoints>();
         services.AddSingleton<AdminEndpoints>();
@@ -87,6 +91,7 @@ internal static class HubServiceCollectionExtensions
         OAuthEndpoints.Map(app);
         HealthEndpoints.Map(app);
         LoginEndpoints.Map(app);
+        ExternalLoginEndpoints.Map(app);
         InviteEndpoints.Map(app);
         HomeEndpoints.Map(app);
         AdminEndpoints.Map(app);
