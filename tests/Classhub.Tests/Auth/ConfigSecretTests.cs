@@ -25,6 +25,26 @@ public sealed class ConfigSecretTests
     }
 
     [Fact]
+    public async Task ConfigCheck_SecretFileReadableByOthers_ReportsChmodFix()
+    {
+        var hub = HubProcess.Create();
+        var secret = Path.Combine(hub.DataDir, "oidc-secret");
+        await File.WriteAllTextAsync(secret, "file-secret-value");
+        File.SetUnixFileMode(secret, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead);
+        var config = Path.Combine(hub.DataDir, "classhub.json");
+        await File.WriteAllTextAsync(config, $$"""
+            { "auth": { "methods": ["local", "oidc"], "oidc": { "issuer": "https://idp.school.example", "client_id": "hub", "client_secret_file": "{{secret}}" } } }
+            """);
+
+        var check = await hub.CliAsync("config", "check", "--config", config);
+
+        Assert.Equal(1, check.ExitCode);
+        Assert.Contains($"'{secret}' can be read by other users. Fix: run 'chmod 600 {secret}'", check.Stdout + check.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("file-secret-value", check.Stdout + check.Stderr, StringComparison.Ordinal);
+        Directory.Delete(hub.DataDir, recursive: true);
+    }
+
+    [Fact]
     public async Task Serve_UnknownMethodAndMissingIssuer_ReportsBothAtOnce()
     {
         await using var hub = HubProcess.Create();
