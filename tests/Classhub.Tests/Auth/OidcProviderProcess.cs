@@ -9,6 +9,7 @@ namespace Classhub.Auth.Tests;
 /// A real OpenID Connect provider for the tests: panva's oidc-provider (OpenID Certified) run under node from
 /// Auth/oidc/provider.mjs, on a free loopback port, with the clients the test registers. Accounts: alice
 /// (alice@school.example, verified), mallory (mallory@other.example, verified), eve (eve@school.example, NOT verified).
+/// Its test hooks choose who signs in next and can make the next ID token bad (<see cref="TamperNextIdTokenAsync"/>).
 /// </summary>
 public sealed class OidcProviderProcess : IAsyncDisposable
 {
@@ -86,6 +87,16 @@ public sealed class OidcProviderProcess : IAsyncDisposable
     {
         using var client = new HttpClient();
         (await client.GetAsync(new Uri($"{Issuer}/_test/login-as/{account}"))).EnsureSuccessStatusCode();
+    }
+
+    /// <summary>
+    /// Makes the provider's next token response carry a bad ID token: "signature" (signed by a key not in its JWK
+    /// Set), "audience" (for another client, properly signed) or "expired" (properly signed).
+    /// </summary>
+    public async Task TamperNextIdTokenAsync(string mode)
+    {
+        using var client = new HttpClient();
+        (await client.GetAsync(new Uri($"{Issuer}/_test/tamper-next/{mode}"))).EnsureSuccessStatusCode();
     }
 
     public async ValueTask DisposeAsync()

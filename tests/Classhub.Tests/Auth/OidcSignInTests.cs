@@ -6,7 +6,8 @@ namespace Classhub.Auth.Tests;
 /// <summary>
 /// Campus sign-in end to end: the AOT hub configured for OIDC against a real provider (oidc-provider under node).
 /// The login page shows the provider's button; alice (verified, allowed domain) gets a session and a new hub user;
-/// mallory (other domain) and eve (unverified address) get a clear refusal page and no session.
+/// mallory (other domain), eve (unverified address), and ID tokens made bad at the token endpoint (forged signature,
+/// another audience, expired) get a clear refusal page and no session.
 /// </summary>
 [Collection("hub")]
 public sealed class OidcSignInTests : IAsyncLifetime
@@ -83,6 +84,24 @@ public sealed class OidcSignInTests : IAsyncLifetime
         Assert.Contains("Sign-in failed: accounts from &#x27;other.example&#x27; may not use this hub", body, StringComparison.Ordinal);
         Assert.Null(browser.Cookie("classhub-session"));
         Assert.DoesNotContain("mallory", (await _hub.CliAsync("user", "list")).Stdout, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("signature", "the ID token&#x27;s signature does not verify with the provider&#x27;s published keys")]
+    [InlineData("audience", "the ID token is for another client (someone-else), not &#x27;classhub&#x27;")]
+    [InlineData("expired", "the ID token expired at")]
+    public async Task SignIn_BadIdTokenFromTokenEndpoint_RefusalPageNoSession(string tamper, string message)
+    {
+        await _provider.LoginAsAsync("alice");
+        await _provider.TamperNextIdTokenAsync(tamper);
+        using var browser = new Browser(_hub.Url);
+
+        var (last, body, _) = await Redirects.FollowAsync(browser.Client, new Uri(_hub.Url, "/hub/oauth/oidc/start"));
+
+        Assert.Equal(HttpStatusCode.Forbidden, last.StatusCode);
+        Assert.Contains("<h1>Sign-in failed</h1>", body, StringComparison.Ordinal);
+        Assert.Contains(message, body, StringComparison.Ordinal);
+        Assert.Null(browser.Cookie("classhub-session"));
     }
 
     [Fact]

@@ -17,7 +17,8 @@ const accounts = {
 let nextAccount = 'alice';
 
 // Fresh signing keys each run (RSA for RS256, P-256 for ES256): the hub must read them from the JWK Set.
-const rsa = { ...crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' }), kid: `rsa-${Date.now()}`, use: 'sig' };
+const rsaKey = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+const rsa = { ...rsaKey.export({ format: 'jwk' }), kid: `rsa-${Date.now()}`, use: 'sig' };
 const ec = { ...crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' }), kid: `ec-${Date.now()}`, use: 'sig' };
 
 const provider = new Provider(issuer, {
@@ -33,6 +34,30 @@ const provider = new Provider(issuer, {
   enabledJWA: { idTokenSigningAlgValues: ['RS256', 'ES256'] },
   pkce: { required: () => true },
 });
+// Test hook: GET /_test/tamper-next/<mode> makes the NEXT token response carry a bad ID token (RS256 clients):
+//   signature: same claims, signed by a key that is not in the JWK Set (a forgery);
+//   audience:  aud changed to another client, properly signed with the provider's own key;
+//   expired:   exp/iat an hour and more in the past, properly signed with the provider's own key.
+let tamperNext = null;
+const b64url = (b) => Buffer.from(b).toString('base64url');
+function tamper(idToken, mode) {
+  const [header, payload] = idToken.split('.');
+  const claims = JSON.parse(Buffer.from(payload, 'base64url'));
+  const now = Math.floor(Date.now() / 1000);
+  if (mode === 'audience') claims.aud = 'someone-else';
+  if (mode === 'expired') { claims.iat = now - 7200; claims.exp = now - 3600; }
+  const input = `${header}.${b64url(JSON.stringify(claims))}`;
+  const key = mode === 'signature' ? crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey : rsaKey;
+  return `${input}.${b64url(crypto.sign('sha256', Buffer.from(input), key))}`;
+}
+provider.use(async (ctx, next) => {
+  await next();
+  if (ctx.path === '/token' && tamperNext && ctx.body && ctx.body.id_token) {
+    ctx.body = { ...ctx.body, id_token: tamper(ctx.body.id_token, tamperNext) };
+    tamperNext = null;
+  }
+});
+
 provider.on('server_error', (ctx, err) => console.error('server_error', err));
 
 async function interaction(req, res) {
@@ -48,6 +73,11 @@ const callback = provider.callback();
 http.createServer((req, res) => {
   if (req.url.startsWith('/_test/login-as/')) {
     nextAccount = decodeURIComponent(req.url.slice('/_test/login-as/'.length));
+    res.end('ok');
+    return;
+  }
+  if (req.url.startsWith('/_test/tamper-next/')) {
+    tamperNext = decodeURIComponent(req.url.slice('/_test/tamper-next/'.length));
     res.end('ok');
     return;
   }
