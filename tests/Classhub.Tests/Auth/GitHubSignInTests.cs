@@ -6,7 +6,8 @@ namespace Classhub.Auth.Tests;
 /// <summary>
 /// The GitHub preset end to end: the AOT hub against <see cref="GitHubOAuthStandIn"/> (a local stand-in for GitHub's
 /// OAuth endpoints, not GitHub), with auth.github.org set. A member of the organisation whose login matches a roster's
-/// GitHub username signs in as that hub user; a non-member gets a refusal page and no session.
+/// GitHub username (a real GitHub Classroom export, imported with the CLI) signs in as that hub user; a non-member
+/// gets a refusal page and no session.
 /// </summary>
 [Collection("hub")]
 public sealed class GitHubSignInTests : IAsyncLifetime
@@ -17,7 +18,7 @@ public sealed class GitHubSignInTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _github = await GitHubOAuthStandIn.StartAsync("Iv1.classhubtest", "gh-e2e-secret");
-        _github.Organizations["cs101-classroom"] = ["Octo-Student"];
+        _github.Organizations["cs101-classroom"] = ["Octo-Cat"];
         _hub = HubProcess.Create();
         var config = Path.Combine(_hub.DataDir, "classhub.json");
         await File.WriteAllTextAsync(config, $$"""
@@ -42,11 +43,13 @@ public sealed class GitHubSignInTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task SignIn_OrganisationMemberKnownToHub_SessionAsGitHubLogin()
+    public async Task SignIn_OrganisationMemberFromGitHubClassroomRoster_SessionAsGitHubLogin()
     {
-        // As a GitHub Classroom roster import would: the hub user is the GitHub login, lower-cased.
-        Assert.Equal(0, (await _hub.CliAsync("user", "add", "octo-student")).ExitCode);
-        _github.NextLogin = "Octo-Student";
+        // A real GitHub Classroom roster export: its github_username "Octo-Cat" becomes the hub user octo-cat.
+        Assert.Equal(0, (await _hub.CliAsync("course", "create", "cs101", "--title", "Intro")).ExitCode);
+        var import = await _hub.CliAsync("roster", "import", "cs101", Classhub.Tests.Cli.CliRunner.Sample("github-classroom-roster.csv"));
+        Assert.True(import.ExitCode == 0, import.Stderr);
+        _github.NextLogin = "Octo-Cat";
         using var browser = new Browser(_hub.Url);
 
         var (_, loginPage) = await browser.GetAsync("/hub/login");
@@ -56,7 +59,7 @@ public sealed class GitHubSignInTests : IAsyncLifetime
         Assert.DoesNotContain("name=\"password\"", loginPage, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, last.StatusCode);
         Assert.Equal("/hub/home", hops[^1].AbsolutePath);
-        Assert.Contains("octo-student", body, StringComparison.Ordinal);
+        Assert.Contains("octo-cat", body, StringComparison.Ordinal);
         Assert.NotNull(browser.Cookie("classhub-session"));
         Assert.Contains(_github.AuthorizeQueries, q => q.Contains("scope=read%3Aorg", StringComparison.Ordinal) && q.Contains("code_challenge_method=S256", StringComparison.Ordinal));
         Assert.DoesNotContain("gh-e2e-secret", _hub.Output, StringComparison.Ordinal);
