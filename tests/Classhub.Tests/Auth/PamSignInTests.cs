@@ -62,10 +62,15 @@ public sealed class PamSignInTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task SignIn_WrongPasswordOrLockedAccount_SameMessageNoSession()
+    public async Task SignIn_WrongPasswordLockedAccountOrNulInPassword_SameMessageNoSession()
     {
         using var wrong = new Browser(_hub.Url);
         using var locked = new Browser(_hub.Url);
+
+        using var truncated = new Browser(_hub.Url);
+        var truncatedResponse = await truncated.SignInAsync(_user, Password + "\0anything");
+        Assert.NotEqual(HttpStatusCode.Redirect, truncatedResponse.StatusCode);
+        Assert.Null(truncated.Cookie("classhub-session"));
 
         var wrongResponse = await wrong.SignInAsync(_user, Password + "x");
         var wrongBody = await wrongResponse.Content.ReadAsStringAsync();

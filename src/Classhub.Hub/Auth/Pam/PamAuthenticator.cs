@@ -23,7 +23,8 @@ internal sealed partial class PamAuthenticator(PamOptions options, ILogger<PamAu
 
     public async Task<AuthOutcome> AuthenticateAsync(PasswordCredentials credentials, CancellationToken cancellationToken)
     {
-        if (UserName.Problem(credentials.UserName) is not null || credentials.Password.Length == 0)
+        // PAM sees a C string: a NUL would cut the password short ("right\0anything" would pass).
+        if (UserName.Problem(credentials.UserName) is not null || credentials.Password.Length == 0 || credentials.Password.Contains('\0', StringComparison.Ordinal))
         {
             return AuthOutcome.Rejected(Invalid);
         }
@@ -48,7 +49,8 @@ internal sealed partial class PamAuthenticator(PamOptions options, ILogger<PamAu
 
     private static unsafe (int Status, string Step) Check(string service, string user, string password)
     {
-        var secret = CopyToNative(password);
+        var size = Encoding.UTF8.GetByteCount(password) + 1;
+        var secret = CopyToNative(password, size);
         nint handle = 0;
         var conversation = new PamNative.Conversation { Callback = &Converse, AppData = secret };
         try
@@ -74,7 +76,8 @@ internal sealed partial class PamAuthenticator(PamOptions options, ILogger<PamAu
         }
         finally
         {
-            Free(secret);
+            NativeMemory.Clear(secret, (nuint)size);
+            NativeMemory.Free(secret);
         }
     }
 
@@ -93,7 +96,7 @@ internal sealed partial class PamAuthenticator(PamOptions options, ILogger<PamAu
         {
             if (messages[i]->Style == PamNative.PromptEchoOff)
             {
-                var length = (nuint)new ReadOnlySpan<byte>(secret, int.MaxValue).IndexOf((byte)0) + 1;
+                var length = (nuint)MemoryMarshal.CreateReadOnlySpanFromNullTerminated(secret).Length + 1;
                 var copy = (byte*)NativeMemory.Alloc(length);
                 Buffer.MemoryCopy(secret, copy, (long)length, (long)length);
                 replies[i].Response = copy;
@@ -110,19 +113,12 @@ internal sealed partial class PamAuthenticator(PamOptions options, ILogger<PamAu
     {
     }
 
-    private static unsafe byte* CopyToNative(string password)
+    /// <summary>The password as a NUL-terminated UTF-8 string in malloc'd memory (zeroed and freed by the caller).</summary>
+    private static unsafe byte* CopyToNative(string password, int size)
     {
-        var length = Encoding.UTF8.GetByteCount(password);
-        var buffer = (byte*)NativeMemory.AllocZeroed((nuint)length + 1);
-        Encoding.UTF8.GetBytes(password, new Span<byte>(buffer, length));
+        var buffer = (byte*)NativeMemory.AllocZeroed((nuint)size);
+        Encoding.UTF8.GetBytes(password, new Span<byte>(buffer, size - 1));
         return buffer;
-    }
-
-    private static unsafe void Free(byte* secret)
-    {
-        var length = new ReadOnlySpan<byte>(secret, int.MaxValue).IndexOf((byte)0);
-        NativeMemory.Clear(secret, (nuint)length);
-        NativeMemory.Free(secret);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "PAM ({Service}) refused {User} at {Step} (status {Status})")]
