@@ -10,8 +10,9 @@ using Microsoft.Extensions.Logging;
 namespace Classhub.Hub.Auth;
 
 /// <summary>
-/// The one fixed sign-in pipeline every authenticator runs through: rate limit → authenticate → normalise the
-/// name → the user must exist and be enabled → session. Authenticators cannot skip a step.
+/// The one fixed sign-in pipeline every authenticator runs through: (rate limit →) authenticate → normalise the
+/// name → the user must be allowed (<see cref="SignInOptions"/>) → session. Authenticators cannot skip a step;
+/// password authenticators and external (redirect) authenticators meet in <see cref="Admit"/>.
 /// </summary>
 internal sealed partial class LoginPipeline(
     IEnumerable<IAuthenticator> authenticators,
@@ -21,6 +22,7 @@ internal sealed partial class LoginPipeline(
     CourseStore courses,
     HubOptions options,
     HubMetrics metrics,
+    SignInOptions signIn,
     ILogger<LoginPipeline> logger)
 {
     public async Task<LoginResult> SignInAsync(string rawName, string password, string address, CancellationToken cancellationToken)
@@ -33,7 +35,7 @@ internal sealed partial class LoginPipeline(
             return LoginResult.Limited(wait);
         }
 
-        foreach (var authenticator in authenticators)
+        foreach (var authenticator in authenticators.Where(a => signIn.Methods.Contains(a.Id)))
         {
             var outcome = await authenticator.AuthenticateAsync(new PasswordCredentials(name, password, address), cancellationToken);
             if (!outcome.Succeeded)
@@ -41,16 +43,9 @@ internal sealed partial class LoginPipeline(
                 continue;
             }
 
-            var user = users.Find(UserName.Normalize(outcome.UserName!));
-            if (user is null || user.User.IsDisabled)
+            var (user, _) = Admit(outcome, authenticator.Id);
+            if (user is null)
             {
-                break;
-            }
-
-            // Dropped from every course they were in (admins and users in no course are unaffected).
-            if (!user.User.IsAdmin && courses.IsDroppedEverywhere(user.Id))
-            {
-                LogDropped(logger, user.Name);
                 break;
             }
 
@@ -66,8 +61,73 @@ internal sealed partial class LoginPipeline(
         return LoginResult.Rejected();
     }
 
+    /// <summary>After an external provider said who the person is: the same normalise → allowed → session steps.</summary>
+    public LoginResult SignInExternal(AuthOutcome outcome, string authenticatorId)
+    {
+        if (!outcome.Succeeded)
+        {
+            LogExternalRefused(logger, authenticatorId, outcome.RejectionReason ?? "rejected");
+            return LoginResult.Rejected(outcome.RejectionReason);
+        }
+
+        var (user, refusal) = Admit(outcome, authenticatorId);
+        if (user is null)
+        {
+            LogExternalRefused(logger, authenticatorId, refusal!);
+            return LoginResult.Rejected(refusal);
+        }
+
+        LogSignedIn(logger, user.Name, authenticatorId);
+        return LoginResult.Success(user, sessions.Create(user.Id, options.SessionLifetime));
+    }
+
+    /// <summary>Normalise and check the user may sign in; creates an unknown user only as <see cref="SignInOptions"/> says.</summary>
+    private (StoredUser? User, string? Refusal) Admit(AuthOutcome outcome, string authenticatorId)
+    {
+        var name = UserName.Normalize(outcome.UserName!);
+        if (UserName.Problem(name) is { } problem)
+        {
+            return (null, $"the name from {authenticatorId} cannot be a hub user name: {problem}");
+        }
+
+        var user = users.Find(name);
+        if (user is null)
+        {
+            var allowed = signIn.AllowedUsers.Contains(name) || outcome.AdmittedBy is not null;
+            if (!signIn.CreateUnknownUsers || !allowed)
+            {
+                return (null, $"this hub has no user '{name}'; ask your instructor to add you (or to import the course roster)");
+            }
+
+            user = users.Add(name, admin: false) ?? users.Find(name);
+            if (user is null)
+            {
+                return (null, $"could not create the hub user '{name}'");
+            }
+
+            LogCreated(logger, name, authenticatorId, outcome.AdmittedBy ?? "auth.allowed_users");
+        }
+
+        if (user.User.IsDisabled)
+        {
+            return (null, $"the hub user '{name}' is disabled");
+        }
+
+        // Dropped from every course they were in (admins and users in no course are unaffected).
+        if (!user.User.IsAdmin && courses.IsDroppedEverywhere(user.Id))
+        {
+            LogDropped(logger, user.Name);
+            return (null, $"'{name}' is no longer in any course on this hub");
+        }
+
+        return (user, null);
+    }
+
     [LoggerMessage(Level = LogLevel.Information, Message = "{User} signed in ({Authenticator})")]
     private static partial void LogSignedIn(ILogger logger, string user, string authenticator);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "created hub user {User} on first sign-in ({Authenticator}; admitted by {Rule})")]
+    private static partial void LogCreated(ILogger logger, string user, string authenticator, string rule);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "sign-in for {User} refused: dropped from every course they were in")]
     private static partial void LogDropped(ILogger logger, string user);
@@ -75,16 +135,19 @@ internal sealed partial class LoginPipeline(
     [LoggerMessage(Level = LogLevel.Warning, Message = "failed sign-in for {User} from {Address}")]
     private static partial void LogFailed(ILogger logger, string user, string address);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "sign-in with {Authenticator} refused: {Reason}")]
+    private static partial void LogExternalRefused(ILogger logger, string authenticator, string reason);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "sign-in for {User} from {Address} refused: too many failures")]
     private static partial void LogRateLimited(ILogger logger, string user, string address);
 }
 
-/// <summary>The outcome of a sign-in: a session, a rejection, or "too many attempts, wait".</summary>
-internal sealed record LoginResult(StoredUser? User, string? SessionId, TimeSpan? RetryAfter)
+/// <summary>The outcome of a sign-in: a session, a rejection (with a reason for external sign-ins), or "too many attempts, wait".</summary>
+internal sealed record LoginResult(StoredUser? User, string? SessionId, TimeSpan? RetryAfter, string? Reason = null)
 {
     public static LoginResult Success(StoredUser user, string sessionId) => new(user, sessionId, null);
 
-    public static LoginResult Rejected() => new(null, null, null);
+    public static LoginResult Rejected(string? reason = null) => new(null, null, null, reason);
 
     public static LoginResult Limited(TimeSpan wait) => new(null, null, wait);
 }

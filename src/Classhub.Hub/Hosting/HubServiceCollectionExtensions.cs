@@ -19,6 +19,7 @@ using Classhub.Storage.Tokens;
 using Classhub.Storage.Users;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Classhub.Hub.Hosting;
 
@@ -48,6 +49,8 @@ internal static class HubServiceCollectionExtensions
         services.AddSingleton<IAuthenticator, LocalAuthenticator>();
         services.AddSingleton<LoginRateLimiter>();
         services.AddSingleton<LoginPipeline>();
+        services.TryAddSingleton(new SignInOptions());
+        services.AddSingleton<ExternalAttemptStore>();
         services.AddSingleton<HubCookies>();
         services.AddSingleton<Csrf>();
         services.AddSingleton<CallerResolver>();
@@ -74,6 +77,7 @@ internal static class HubServiceCollectionExtensions
         services.AddSingleton<PageRenderer>();
         services.AddSingleton<FormGuard>();
         services.AddSingleton<LoginEndpoints>();
+        services.AddSingleton<ExternalLoginEndpoints>();
         services.AddSingleton<InviteEndpoints>();
         services.AddSingleton<HomeEndpoints>();
         services.AddSingleton<AdminEndpoints>();
@@ -93,6 +97,7 @@ internal static class HubServiceCollectionExtensions
         HealthEndpoints.Map(app);
         MetricsEndpoints.Map(app);
         LoginEndpoints.Map(app);
+        ExternalLoginEndpoints.Map(app);
         InviteEndpoints.Map(app);
         HomeEndpoints.Map(app);
         AdminEndpoints.Map(app);

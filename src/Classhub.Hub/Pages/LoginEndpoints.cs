@@ -9,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Classhub.Hub.Pages;
 
 /// <summary>Sign in and sign out.</summary>
-internal sealed class LoginEndpoints(LoginPipeline login, PageRenderer pages, FormGuard forms, HubCookies cookies, SessionStore sessions, CallerResolver callers)
+internal sealed class LoginEndpoints(LoginPipeline login, PageRenderer pages, FormGuard forms, HubCookies cookies, SessionStore sessions, CallerResolver callers, ExternalLoginEndpoints external, SignInOptions signIn)
 {
     public static void Map(IEndpointRouteBuilder app)
     {
@@ -85,10 +85,9 @@ internal sealed class LoginEndpoints(LoginPipeline login, PageRenderer pages, Fo
     private Task Form(HttpContext context, string next, string? error, string name, int status)
     {
         var alert = error is null ? "" : $"<p class=\"error\" role=\"alert\">{Html.E(error)}</p>";
-        var body = $"""
-            <section class="card narrow">
-              <h1>Sign in</h1>
-              {alert}
+        var buttons = string.Concat(external.Enabled.Select(a =>
+            $"<p><a class=\"button\" href=\"/hub/oauth/{Html.Attr(a.Id)}/start?next={Uri.EscapeDataString(next)}\">{Html.E(a.ButtonText)}</a></p>"));
+        var form = !signIn.LocalForm ? "" : $"""
               <form method="post" action="/hub/login">
                 {pages.CsrfField(context)}
                 <input type="hidden" name="next" value="{Html.Attr(next)}">
@@ -98,7 +97,15 @@ internal sealed class LoginEndpoints(LoginPipeline login, PageRenderer pages, Fo
                 <input id="password" name="password" type="password" autocomplete="current-password" required>
                 <button type="submit">Sign in</button>
               </form>
-              <p class="hint">First time here? Use the invite link your instructor sent you.</p>
+            """;
+        var hint = signIn.Methods.Contains("local") ? "<p class=\"hint\">First time here? Use the invite link your instructor sent you.</p>" : "";
+        var body = $"""
+            <section class="card narrow">
+              <h1>Sign in</h1>
+              {alert}
+              {buttons}
+              {form}
+              {hint}
             </section>
             """;
         return pages.Render(context, "Sign in", body, status);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Classhub.Composition;
 using Classhub.Configuration;
 
 namespace Classhub.Cli;
@@ -81,6 +82,12 @@ internal static class ConfigCommands
             var path = ConfigLocation.PathOf(parsed);
             var config = ConfigLocation.Load(parsed);
             var problems = config.Problems.Concat(ServePlan.Validate(config)).ToList();
+            if (problems.Count == 0)
+            {
+                // sign-in: methods, providers and where their secrets are (a throwaway registration).
+                problems.AddRange(new ServiceCollection().AddSignIn(config));
+            }
+
             if (problems.Count == 0)
             {
                 Console.WriteLine(File.Exists(path) ? $"{path}: ok" : $"{path} does not exist: every key has its default (ok)");

@@ -42,6 +42,26 @@ internal static class ConfigSchema
         new("slurm.cpus", ConfigType.Integer, "0", "CPUs per server (sbatch --cpus-per-task); 0: the cluster's default."),
         new("slurm.gpus", ConfigType.Integer, "0", "GPUs per server (sbatch --gres=gpu:N); 0: none."),
         new("slurm.queue_timeout", ConfigType.Seconds, "1800", "Give up on a server whose job waited this many seconds in the queue (start_timeout counts once it runs)."),
+        // sign-in (issue 11): authenticators, who may sign in, and the providers' settings. Secrets come from a 0600 file
+        // (*_secret_file) or from this file when it is itself 0600; they are never logged.
+        new("auth.methods", ConfigType.TextList, "[\"local\"]", "Sign-in methods, in order: \"local\" (hub passwords, invite links), \"pam\" (the server's own accounts), \"oidc\" (campus identity provider), \"github\". The login page shows a button per external provider."),
+        new("auth.allowed_users", ConfigType.TextList, "[]", "User names that may sign in even without a hub account yet (with auth.new_users \"create-allowed\")."),
+        new("auth.new_users", ConfigType.Choice, "\"refuse\"", "A person who signs in (PAM, OIDC, GitHub) with no hub user: \"refuse\" (default; an admin, invite or roster import creates users), or \"create-allowed\": create the user when in auth.allowed_users, or admitted by auth.oidc.allowed_domains (verified e-mail) or auth.github.org.", ["refuse", "create-allowed"]),
+        new("auth.pam.service", ConfigType.Text, "\"login\"", "PAM service (a file in /etc/pam.d) for \"pam\" sign-in; the package ships /etc/pam.d/classhub."),
+        new("auth.oidc.issuer", ConfigType.Url, "\"\"", "OIDC issuer URL, e.g. https://accounts.google.com, https://login.microsoftonline.com/TENANT/v2.0, https://keycloak.example.edu/realms/school. Its /.well-known/openid-configuration is read."),
+        new("auth.oidc.client_id", ConfigType.Text, "\"\"", "The client id registered at the identity provider (redirect URI: PUBLIC_URL/hub/oauth/oidc/callback)."),
+        new("auth.oidc.client_secret", ConfigType.Text, "\"\"", "The client secret; only when this file is mode 0600. Prefer auth.oidc.client_secret_file."),
+        new("auth.oidc.client_secret_file", ConfigType.Path, "\"\"", "A file (mode 0600) holding the client secret."),
+        new("auth.oidc.allowed_domains", ConfigType.TextList, "[]", "E-mail domains that may sign in, e.g. [\"school.edu\"]; checked on the email claim only when email_verified is true (never on hd alone)."),
+        new("auth.oidc.username_claim", ConfigType.Text, "\"preferred_username\"", "The claim that becomes the user name (same rules as roster import): \"preferred_username\", \"email\" (its local part; must be verified), \"sub\" ..."),
+        new("auth.oidc.button", ConfigType.Text, "\"Sign in with your school account\"", "The login page's button text for the identity provider."),
+        new("auth.github.client_id", ConfigType.Text, "\"\"", "The GitHub OAuth app's client id (callback URL: PUBLIC_URL/hub/oauth/github/callback)."),
+        new("auth.github.client_secret", ConfigType.Text, "\"\"", "The GitHub OAuth app's secret; only when this file is mode 0600. Prefer auth.github.client_secret_file."),
+        new("auth.github.client_secret_file", ConfigType.Path, "\"\"", "A file (mode 0600) holding the GitHub OAuth app's secret."),
+        new("auth.github.org", ConfigType.Text, "\"\"", "Only members of this GitHub organisation may sign in (empty: any GitHub account the hub knows)."),
+        new("auth.github.team", ConfigType.Text, "\"\"", "With auth.github.org: only members of this team (slug)."),
+        new("auth.github.url", ConfigType.Url, "\"https://github.com\"", "GitHub's web address (GitHub Enterprise Server: your server)."),
+        new("auth.github.api_url", ConfigType.Url, "\"https://api.github.com\"", "GitHub's REST API (GitHub Enterprise Server: https://HOST/api/v3)."),
     ];
 
     public static ConfigKey? Find(string name) => Keys.FirstOrDefault(k => k.Name == name);

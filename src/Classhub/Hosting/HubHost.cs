@@ -51,6 +51,12 @@ internal static class HubHost
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddHubStorage(database);
         builder.Services.AddHub(options);
+        if (builder.Services.AddSignIn(config) is { Count: > 0 } signInProblems)
+        {
+            signInProblems.ToList().ForEach(p => Console.Error.WriteLine($"classhub serve: {p}"));
+            return CommandLine.Failed;
+        }
+
         builder.Services.AddUserServerProxy(new ProxyOptions(Hub.Auth.HubCookies.Session));
         builder.Services.AddSpawner(options, plan.SpawnerKind, SpawnerLimits.Parse(plan.MemoryLimit, plan.CpuLimit, plan.TasksLimit, out var limitsProblem) ?? throw new InvalidOperationException(limitsProblem), plan.Slurm);
         AddTls(builder, plan);

@@ -37,6 +37,7 @@ public sealed class LoginPipelineCourseTests : IDisposable
             _courses,
             options,
             new Metrics.HubMetrics(),
+            new SignInOptions(),
             NullLogger<LoginPipeline>.Instance);
         _courses.Create("cs101", "Intro", null);
         _courses.Create("cs102", "Data", null);
