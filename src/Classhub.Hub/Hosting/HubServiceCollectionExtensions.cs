@@ -3,6 +3,7 @@ using Classhub.Hub.Api;
 using Classhub.Hub.Auth;
 using Classhub.Hub.Changes;
 using Classhub.Hub.Courses;
+using Classhub.Hub.Datasets;
 using Classhub.Hub.Health;
 using Classhub.Hub.OAuth;
 using Classhub.Hub.Pages;
@@ -74,6 +75,7 @@ internal static class HubServiceCollectionExtensions
         services.AddSingleton<HomeEndpoints>();
         services.AddSingleton<AdminEndpoints>();
         services.AddCourses();
+        services.AddDatasets(options);
         return services;
     }
 
@@ -91,6 +93,7 @@ internal static class HubServiceCollectionExtensions
         HomeEndpoints.Map(app);
         AdminEndpoints.Map(app);
         app.MapCourses();
+        app.MapDatasets();
         StaticAssets.Map(app);
         return app;
     }

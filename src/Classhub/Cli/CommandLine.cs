@@ -22,6 +22,8 @@ internal sealed class CommandLine(RootCommand root)
         root.Subcommands.Add(CourseCommands.Create());
         root.Subcommands.Add(RosterCommands.Create());
         root.Subcommands.Add(ConfigCommands.Create());
+        root.Subcommands.Add(DatasetCommands.Create());
+        root.Subcommands.Add(KernelCommands.Create());
         return new CommandLine(root);
     }
 
