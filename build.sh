@@ -16,7 +16,7 @@ BUILD_PACKAGES=(clang zlib1g-dev libsqlite3-dev)
 # Debian packages the hub spawns at run time (jupyterhub brings jupyterhub-singleuser and the notebook server).
 RUN_PACKAGES=(jupyterhub python3-ipykernel)
 # Debian packages the tests use on top of those.
-TEST_PACKAGES=(procps util-linux passwd pebble)
+TEST_PACKAGES=(procps util-linux passwd pebble python3-venv)
 
 log() { printf '==> %s\n' "$*" >&2; }
 

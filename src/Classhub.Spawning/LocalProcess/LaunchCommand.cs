@@ -12,8 +12,8 @@ namespace Classhub.Spawning.LocalProcess;
 /// when a Unix account is given) → the program with its listen arguments. The log path travels as an argument,
 /// and sh's own PWD is unset, so the environment the server sees is exactly the one the spawner built.
 /// With a dataset root (root only), <c>unshare --mount --propagation slave</c> comes right after setsid, giving the
-/// server its own mount namespace in which every mount is a slave of the host's; sh, still root, then binds the
-/// root onto <c>~/datasets</c> (made if missing, owned by the user; refused if it is a symlink) and remounts that
+/// server its own mount namespace in which every mount is a slave of the host's; sh, still root, then rbinds the
+/// root (with the datasets already under it) onto <c>~/datasets</c> (made if missing, owned by the user; refused if it is a symlink) and remounts that
 /// read-only. Mounts the hub adds under the root later propagate into the namespace; the student cannot undo
 /// any of it (no capabilities after setpriv). unshare without --fork execs, so the PID is still the server's.
 /// </summary>
@@ -26,7 +26,7 @@ internal static class LaunchCommand
         "log=$1; src=$2; dst=$3; owner=$4; mnt=$5; shift 5; unset PWD; " +
         "if [ -L \"$dst\" ]; then echo \"classhub: $dst is a symlink; not mounting datasets there\" >>\"$log\"; exit 70; fi; " +
         "if [ ! -d \"$dst\" ]; then mkdir \"$dst\" && chown \"$owner\" \"$dst\" || exit 71; fi; " +
-        "\"$mnt\" --bind \"$src\" \"$dst\" && \"$mnt\" -o remount,bind,ro \"$dst\" || { echo \"classhub: could not mount datasets at $dst\" >>\"$log\"; exit 72; }; " +
+        "\"$mnt\" --rbind \"$src\" \"$dst\" && \"$mnt\" -o remount,bind,ro \"$dst\" || { echo \"classhub: could not mount datasets at $dst\" >>\"$log\"; exit 72; }; " +
         "exec \"$@\" </dev/null >>\"$log\" 2>&1";
 
     public static IReadOnlyList<string> Build(
