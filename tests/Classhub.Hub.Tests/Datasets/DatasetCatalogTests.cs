@@ -114,21 +114,4 @@ public sealed class DatasetCatalogTests : IDisposable
         Assert.Equal("/data/jupyter/kernels/classhub-ds", paths.SpecDir("ds", null));
         Assert.Equal("/usr/local/share/jupyter/kernels/classhub-ds", KernelPaths.For("/data", root: true).SpecDir("ds", null));
     }
-
-    private sealed class RecordingDatasetMounts : IDatasetMounts
-    {
-        public List<(string User, string? Unix, IReadOnlyList<DatasetMount> Datasets)> Calls { get; } = [];
-
-        public bool ReadOnlyByKernel => true;
-
-        public string? RootFor(string userName) => $"/recorded/{userName}";
-
-        public Task<IReadOnlyList<string>> EnsureAsync(string userName, string? unixUser, IReadOnlyList<DatasetMount> datasets, CancellationToken cancellationToken)
-        {
-            Calls.Add((userName, unixUser, datasets));
-            return Task.FromResult<IReadOnlyList<string>>([]);
-        }
-
-        public string? HomeDirectoryOf(string unixUser) => null;
-    }
 }

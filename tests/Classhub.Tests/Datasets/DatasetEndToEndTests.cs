@@ -71,7 +71,7 @@ public sealed class DatasetEndToEndTests(HubFixture fixture) : IClassFixture<Hub
 
             var extra = MakeSource("extra", "notes.txt", "added while running\n");
             await CliOkAsync("dataset", "add", courseA, "extra", extra);
-            var seen = await PollKernelAsync(aliceBrowser, alice, kernel, "import os\nprint(open(os.path.expanduser('~/datasets/extra/notes.txt')).read() if os.path.exists(os.path.expanduser('~/datasets/extra/notes.txt')) else 'missing')", "added while running\n");
+            var seen = await PollKernelAsync(aliceBrowser, alice, kernel, "import os\nprint(open(os.path.expanduser('~/datasets/extra/notes.txt')).read() if os.path.exists(os.path.expanduser('~/datasets/extra/notes.txt')) else 'missing', end='')", "added while running\n");
             Assert.Equal("added while running\n", seen);
             var extraWrite = await JupyterKernel.ExecuteAsync(aliceBrowser, alice, kernel, "import os\ntry:\n    open(os.path.expanduser('~/datasets/extra/x'), 'w')\n    print('succeeded')\nexcept OSError as e:\n    print(e.strerror)");
             Assert.Equal(ReadOnly + "\n", extraWrite);
@@ -101,9 +101,8 @@ public sealed class DatasetEndToEndTests(HubFixture fixture) : IClassFixture<Hub
         {
             await fixture.Hub.CliAsync("dataset", "remove", courseA, "iris");
             await fixture.Hub.CliAsync("dataset", "remove", courseA, "extra");
-            await Task.Delay(1500);
-            await UnmountTreeAsync(alice);
-            await UnmountTreeAsync(carol);
+            await StopAndUnmountAsync(alice);
+            await StopAndUnmountAsync(carol);
         }
     }
 
@@ -154,8 +153,8 @@ public sealed class DatasetEndToEndTests(HubFixture fixture) : IClassFixture<Hub
         {
             await fixture.Hub.CliAsync("kernel", "remove", everyone);
             await fixture.Hub.CliAsync("kernel", "remove", courseOnly);
-            await UnmountTreeAsync(member);
-            await UnmountTreeAsync(outsider);
+            await StopAndUnmountAsync(member);
+            await StopAndUnmountAsync(outsider);
         }
     }
 
@@ -249,8 +248,17 @@ public sealed class DatasetEndToEndTests(HubFixture fixture) : IClassFixture<Hub
         return last;
     }
 
-    private static async Task UnmountTreeAsync(string user)
+    // The hub keeps a running server's tree up to date, so the server is stopped before its tree is taken down.
+    private async Task StopAndUnmountAsync(string user)
     {
+        using var api = fixture.ApiClient(await fixture.TokenAsync(user));
+        using var stopped = await api.DeleteAsync($"/hub/api/users/{user}/server");
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (DateTime.UtcNow < deadline && JsonNode.Parse(await api.GetStringAsync($"/hub/api/users/{user}"))!["servers"]?[""] is not null)
+        {
+            await Task.Delay(200);
+        }
+
         var tree = $"/run/classhub/datasets/{user}";
         await UnixUsers.RunAsync("umount", "--recursive", "--lazy", tree);
         if (Directory.Exists(tree))
