@@ -38,7 +38,7 @@ public sealed class DatasetReconcilerTests : IDisposable
         var options = new HubOptions { DataDir = _dir, PublicUrl = new Uri("http://127.0.0.1:1"), InternalUrl = new Uri("http://127.0.0.1:1"), RunAsUnixUsers = true };
         var shared = new SharedResources(_mounts, _store, KernelPaths.For(_dir, root: true), options, NullLogger<SharedResources>.Instance);
         _servers = new ServerManager(
-            new NeverStartingSpawner(), new DictionaryRouteTable(), new ServerStore(database, time), new TokenStore(database, time), new OAuthStore(database, time),
+            new NeverStartingSpawner(), new DictionaryRouteTable(), new ServerStore(database), new TokenStore(database, time), new OAuthStore(database, time),
             options, time, _probe, shared, NullLogger<ServerManager>.Instance);
         _changes = new ChangeWatcher(database, time, NullLogger<ChangeWatcher>.Instance);
         _reconciler = new DatasetReconciler(_changes, _servers, shared, NullLogger<DatasetReconciler>.Instance);
