@@ -55,7 +55,7 @@ public sealed class LaunchCommandTests
         Assert.Equal(["/usr/bin/setsid", "/usr/bin/unshare", "--mount", "--propagation", "slave", "--", "/bin/sh", "-c"], argv.Take(8));
         Assert.Equal(["sh", "/tmp/x.log", "/run/classhub/datasets/alice", "/home/alice/datasets", "1001:1002", "/usr/bin/mount"], argv.Skip(9).Take(6));
         Assert.Contains("remount,bind,ro", argv[8], StringComparison.Ordinal);
-        Assert.True(argv.IndexOf("/usr/bin/setpriv") > argv.IndexOf("/bin/sh"));
+        Assert.True(argv.ToList().IndexOf("/usr/bin/setpriv") > argv.ToList().IndexOf("/bin/sh"));
     }
 
     [Fact]
