@@ -23,6 +23,12 @@ public interface IDatasetMounts
     /// <summary>Makes the user's tree show exactly <paramref name="datasets"/>; returns the problems (empty when all is well).</summary>
     Task<IReadOnlyList<string>> EnsureAsync(string userName, string? unixUser, IReadOnlyList<DatasetMount> datasets, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Takes the user's tree down entirely (every dataset unmounted, the root removed) once their server has stopped;
+    /// idempotent, and a no-op for implementations with nothing to take down.
+    /// </summary>
+    Task ReleaseAsync(string userName, CancellationToken cancellationToken);
+
     /// <summary>The home directory of the Unix account <paramref name="unixUser"/>, or null when there is no such account.</summary>
     string? HomeDirectoryOf(string unixUser);
 }

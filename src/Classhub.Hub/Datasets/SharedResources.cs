@@ -34,6 +34,19 @@ internal sealed partial class SharedResources(IDatasetMounts mounts, DatasetStor
         }
     }
 
+    /// <summary>Takes the user's dataset tree down after their server stopped; failures are logged, never thrown.</summary>
+    public async Task ReleaseAsync(string userName)
+    {
+        try
+        {
+            await mounts.ReleaseAsync(userName, CancellationToken.None);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            LogProblem(logger, $"taking down the datasets of {userName}: {e.Message}");
+        }
+    }
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Problem}")]
     private static partial void LogProblem(ILogger logger, string problem);
 }

@@ -225,6 +225,7 @@ internal sealed partial class ServerManager(
             await spawner.StopAsync(state, options.StopGrace, CancellationToken.None);
         }
 
+        await shared.ReleaseAsync(entry.UserName);
         Cleanup(entry);
         lock (entry)
         {
@@ -247,6 +248,8 @@ internal sealed partial class ServerManager(
         {
             await spawner.StopAsync(stored, options.StopGrace, CancellationToken.None);
         }
+
+        await shared.ReleaseAsync(entry.UserName);
 
         Cleanup(entry);
         lock (entry)

@@ -41,6 +41,47 @@ internal sealed partial class LinuxDatasetMounts(DatasetMountOptions options, IP
         }
     }
 
+    public async Task ReleaseAsync(string userName, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var userRoot = RootFor(userName)!;
+            if (!Directory.Exists(userRoot))
+            {
+                return;
+            }
+
+            if (MountTable.MountPoints(options.MountInfoPath).Contains(userRoot))
+            {
+                var result = await runner.RunAsync(options.UmountPath, ["--recursive", "--lazy", userRoot], cancellationToken);
+                if (!result.Succeeded)
+                {
+                    LogReleaseFailed(logger, userName, result.StandardError.Trim());
+                    return;
+                }
+            }
+
+            foreach (var key in _sources.Keys.Where(k => k.StartsWith(userName + "/", StringComparison.Ordinal)).ToList())
+            {
+                _sources.Remove(key);
+            }
+
+            // Never recursive: after the unmount only empty mount-point folders are left.
+            var mounted = MountTable.MountPoints(options.MountInfoPath);
+            foreach (var dir in Directory.EnumerateDirectories(userRoot).Where(d => !mounted.Contains(d)))
+            {
+                TryDelete(dir);
+            }
+
+            TryDelete(userRoot);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     private async Task<List<string>> EnsureCoreAsync(string userName, IReadOnlyList<DatasetMount> datasets, CancellationToken cancellationToken)
     {
         var problems = new List<string>();
@@ -151,6 +192,9 @@ internal sealed partial class LinuxDatasetMounts(DatasetMountOptions options, IP
 
     [LoggerMessage(Level = LogLevel.Information, Message = "dataset {Name} ({Source}) mounted read-only for {User}")]
     private static partial void LogMounted(ILogger logger, string name, string source, string user);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "taking down the dataset tree of {User} failed: {Reason}")]
+    private static partial void LogReleaseFailed(ILogger logger, string user, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "dataset {Name} unmounted for {User}")]
     private static partial void LogRemoved(ILogger logger, string name, string user);

@@ -20,6 +20,9 @@ internal sealed partial class SymlinkDatasets(ILogger<SymlinkDatasets> logger) :
 
     public string? HomeDirectoryOf(string unixUser) => UnixAccounts.FindByName(unixUser)?.Home;
 
+    // The symlinks stay: in development mode ~/datasets is the developer's own folder.
+    public Task ReleaseAsync(string userName, CancellationToken cancellationToken) => Task.CompletedTask;
+
     public Task<IReadOnlyList<string>> EnsureAsync(string userName, string? unixUser, IReadOnlyList<DatasetMount> datasets, CancellationToken cancellationToken)
     {
         var problems = new List<string>();

@@ -100,6 +100,17 @@ public sealed class DatasetReconcilerTests : IDisposable
         await _reconciler.StopAsync(CancellationToken.None);
     }
 
+    [Fact]
+    public async Task Stop_RunningServer_TakesItsTreeDown()
+    {
+        _servers.Entry(1, "alice").Phase = ServerPhase.Running;
+
+        await _servers.StopAsync("alice", "test");
+
+        Assert.Equal(["alice"], _mounts.Released);
+        Assert.Empty(await _reconciler.SweepAsync());
+    }
+
     private sealed class NeverStartingSpawner : ISpawner
     {
         public string Kind => "never";

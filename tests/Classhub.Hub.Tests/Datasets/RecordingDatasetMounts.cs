@@ -32,5 +32,17 @@ internal sealed class RecordingDatasetMounts : IDatasetMounts
         return Task.FromResult<IReadOnlyList<string>>([]);
     }
 
+    public List<string> Released { get; } = [];
+
+    public Task ReleaseAsync(string userName, CancellationToken cancellationToken)
+    {
+        lock (_calls)
+        {
+            Released.Add(userName);
+        }
+
+        return Task.CompletedTask;
+    }
+
     public string? HomeDirectoryOf(string unixUser) => null;
 }

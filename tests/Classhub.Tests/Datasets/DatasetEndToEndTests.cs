@@ -159,7 +159,7 @@ public sealed class DatasetEndToEndTests(HubFixture fixture) : IClassFixture<Hub
     }
 
     [Fact]
-    public async Task DatasetAdd_BadInput_ClearErrorsAndNothingAdded()
+    public async Task DatasetAdd_BadInput_ClearErrorsAndNothingAdded_CoursePageFormsForStaff()
     {
         var course = "bd" + Guid.NewGuid().ToString("N")[..6];
         var student = await fixture.CreateUserAsync(Password);
@@ -184,6 +184,29 @@ public sealed class DatasetEndToEndTests(HubFixture fixture) : IClassFixture<Hub
         Assert.Contains("there is no course 'nosuchcourse'", noCourse.Stderr, StringComparison.Ordinal);
 
         Assert.Equal("[]", (await CliOkAsync("dataset", "list", course, "--json")).Stdout.Trim());
+
+        var instructor = await fixture.CreateUserAsync(Password);
+        await CliOkAsync("course", "staff", "add", course, instructor, "--role", "instructor");
+        using var staff = new Browser(fixture.Hub.Url);
+        Assert.Equal(HttpStatusCode.Redirect, (await staff.SignInAsync(instructor, Password)).StatusCode);
+        var (_, page) = await staff.GetAsync($"/hub/courses/{course}");
+        Assert.Contains("Add dataset", page, StringComparison.Ordinal);
+        var (refused, refusedBody) = await staff.PostFormAsync($"/hub/courses/{course}/datasets/add", new Dictionary<string, string> { ["name"] = "homework", ["path"] = inHome });
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains($"home of student {student}", refusedBody, StringComparison.Ordinal);
+        await staff.GetAsync($"/hub/courses/{course}");
+        var (added, _) = await staff.PostFormAsync($"/hub/courses/{course}/datasets/add", new Dictionary<string, string> { ["name"] = "pagedata" + course, ["path"] = _sources });
+        Assert.Equal(HttpStatusCode.Redirect, added.StatusCode);
+        Assert.Contains($"\"pagedata{course}\"", (await CliOkAsync("dataset", "list", course, "--json")).Stdout, StringComparison.Ordinal);
+        await staff.GetAsync($"/hub/courses/{course}");
+        var (removed, _) = await staff.PostFormAsync($"/hub/courses/{course}/datasets/remove", new Dictionary<string, string> { ["name"] = "pagedata" + course });
+        Assert.Equal(HttpStatusCode.Redirect, removed.StatusCode);
+        Assert.Equal("[]", (await CliOkAsync("dataset", "list", course, "--json")).Stdout.Trim());
+
+        using var noToken = new Browser(fixture.Hub.Url);
+        await noToken.SignInAsync(instructor, Password);
+        var (forged, _) = await noToken.PostFormAsync($"/hub/courses/{course}/datasets/add", new Dictionary<string, string> { ["name"] = "forged", ["path"] = _sources }, withCsrf: false);
+        Assert.Equal(HttpStatusCode.Forbidden, forged.StatusCode);
     }
 
     private string MakeSource(string name, string file, string content)
@@ -260,10 +283,19 @@ public sealed class DatasetEndToEndTests(HubFixture fixture) : IClassFixture<Hub
         }
 
         var tree = $"/run/classhub/datasets/{user}";
+        deadline = DateTime.UtcNow.AddSeconds(10);
+        while (Directory.Exists(tree) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200);
+        }
+
+        var leftOver = Directory.Exists(tree);
         await UnixUsers.RunAsync("umount", "--recursive", "--lazy", tree);
         if (Directory.Exists(tree))
         {
             Directory.Delete(tree, recursive: true);
         }
+
+        Assert.False(leftOver, $"the dataset tree {tree} was not taken down when the server of {user} stopped");
     }
 }
