@@ -16,7 +16,7 @@ BUILD_PACKAGES=(clang zlib1g-dev libsqlite3-dev)
 # Debian packages the hub spawns at run time (jupyterhub brings jupyterhub-singleuser and the notebook server).
 RUN_PACKAGES=(jupyterhub python3-ipykernel)
 # Debian packages the tests use on top of those.
-TEST_PACKAGES=(procps util-linux passwd pebble python3-venv)
+TEST_PACKAGES=(procps util-linux passwd pebble chromium python3-venv)
 
 log() { printf '==> %s\n' "$*" >&2; }
 
@@ -72,8 +72,23 @@ summarize() {
   [ "$failed" -eq 0 ] && [ "$total" -gt 0 ]
 }
 
+# npm packages the tests use (axe-core for the accessibility check, ...): every package.json under tests/.
+ensure_npm() {
+  # Debian's npm only when no node/npm is there (a machine may already have NodeSource's nodejs, which bundles npm).
+  command -v npm >/dev/null || ensure_packages nodejs npm
+  local manifest
+  while IFS= read -r manifest; do
+    local dir; dir=$(dirname "$manifest")
+    if [ ! -d "$dir/node_modules" ]; then
+      log "installing npm packages in $dir"
+      (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+    fi
+  done < <(find tests -name package.json -not -path '*/node_modules/*' -not -path '*/bin/*' -not -path '*/obj/*')
+}
+
 test_all() {
   ensure_packages "${BUILD_PACKAGES[@]}" "${RUN_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
+  ensure_npm
   publish
   export CLASSHUB_BINARY="$ARTIFACTS/classhub"
   local results="$ARTIFACTS/test-results"

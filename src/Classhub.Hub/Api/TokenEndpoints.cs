@@ -51,7 +51,8 @@ internal sealed class TokenEndpoints(ApiCaller api, UserStore users, TokenStore 
 
         // A token can hold at most what its owner may do: by default it inherits, named scopes must be held by the owner.
         var ownerScopes = Scopes.ForUser(user.Name, user.User.IsAdmin);
-        var scopes = request.Scopes is { Count: > 0 } asked ? asked : [Scopes.Inherit];
+        // JupyterHub's "self" role scope means the same as inheriting.
+        var scopes = request.Scopes is { Count: > 0 } asked ? [.. asked.Select(s => s == "self" ? Scopes.Inherit : s)] : new List<string> { Scopes.Inherit };
         var notHeld = scopes.Where(s => s != Scopes.Inherit && !ownerScopes.Contains(s) && !ownerScopes.Any(o => s.StartsWith(o + "!", StringComparison.Ordinal))).ToList();
         if (notHeld.Count > 0)
         {

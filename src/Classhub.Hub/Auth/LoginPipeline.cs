@@ -1,6 +1,7 @@
 using Classhub.Core.Auth;
 using Classhub.Core.Users;
 using Classhub.Hub.Hosting;
+using Classhub.Hub.Metrics;
 using Classhub.Storage.Courses;
 using Classhub.Storage.Sessions;
 using Classhub.Storage.Users;
@@ -19,6 +20,7 @@ internal sealed partial class LoginPipeline(
     SessionStore sessions,
     CourseStore courses,
     HubOptions options,
+    HubMetrics metrics,
     ILogger<LoginPipeline> logger)
 {
     public async Task<LoginResult> SignInAsync(string rawName, string password, string address, CancellationToken cancellationToken)
@@ -27,6 +29,7 @@ internal sealed partial class LoginPipeline(
         if (limiter.RetryAfter(name, address) is { } wait)
         {
             LogRateLimited(logger, name, address);
+            metrics.Login(success: false, limited: true);
             return LoginResult.Limited(wait);
         }
 
@@ -53,11 +56,13 @@ internal sealed partial class LoginPipeline(
 
             limiter.RecordSuccess(name);
             LogSignedIn(logger, user.Name, authenticator.Id);
+            metrics.Login(success: true, limited: false);
             return LoginResult.Success(user, sessions.Create(user.Id, options.SessionLifetime));
         }
 
         limiter.RecordFailure(name, address);
         LogFailed(logger, name, address);
+        metrics.Login(success: false, limited: false);
         return LoginResult.Rejected();
     }
 

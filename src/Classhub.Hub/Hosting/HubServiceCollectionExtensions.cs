@@ -5,6 +5,7 @@ using Classhub.Hub.Changes;
 using Classhub.Hub.Courses;
 using Classhub.Hub.Datasets;
 using Classhub.Hub.Health;
+using Classhub.Hub.Metrics;
 using Classhub.Hub.OAuth;
 using Classhub.Hub.Pages;
 using Classhub.Hub.Proxying;
@@ -67,6 +68,8 @@ internal static class HubServiceCollectionExtensions
         services.AddSingleton<ActivityEndpoints>();
         services.AddSingleton<OAuthEndpoints>();
         services.AddSingleton<HealthEndpoints>();
+        services.AddSingleton<HubMetrics>();
+        services.AddSingleton<MetricsEndpoints>();
 
         services.AddSingleton<PageRenderer>();
         services.AddSingleton<FormGuard>();
@@ -88,6 +91,7 @@ internal static class HubServiceCollectionExtensions
         ActivityEndpoints.Map(app);
         OAuthEndpoints.Map(app);
         HealthEndpoints.Map(app);
+        MetricsEndpoints.Map(app);
         LoginEndpoints.Map(app);
         InviteEndpoints.Map(app);
         HomeEndpoints.Map(app);

@@ -46,7 +46,7 @@ internal sealed class AdminEndpoints(CallerResolver callers, UserStore users, Se
             rows.Append(CultureInfo.InvariantCulture, $"<tr><th scope=\"row\">{Html.E(user.Name)}</th><td>{(user.User.IsAdmin ? "admin" : "")}{(user.User.IsDisabled ? " disabled" : "")}</td>")
                 .Append(CultureInfo.InvariantCulture, $"<td data-phase=\"{phase.ToString().ToLowerInvariant()}\">{phase.ToString().ToLowerInvariant()}</td>")
                 .Append(CultureInfo.InvariantCulture, $"<td>{(activity is { } a ? $"<time datetime=\"{a:O}\">{a:yyyy-MM-dd HH:mm} UTC</time>" : "never")}</td>")
-                .Append(CultureInfo.InvariantCulture, $"<td class=\"actions\">{action}{open} <a href=\"/hub/admin/users/{n}/log\">Log</a></td></tr>");
+                .Append(CultureInfo.InvariantCulture, $"<td><div class=\"actions\">{action}{open} <a href=\"/hub/admin/users/{n}/log\">Log</a></div></td></tr>");
         }
 
         var body = $"""

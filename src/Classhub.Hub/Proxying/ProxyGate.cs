@@ -1,6 +1,7 @@
 using Classhub.Core.Routing;
 using Classhub.Hub.Api;
 using Classhub.Hub.Auth;
+using Classhub.Hub.Metrics;
 using Classhub.Hub.Pages;
 using Classhub.Hub.Servers;
 using Microsoft.AspNetCore.Http;
@@ -12,12 +13,17 @@ namespace Classhub.Hub.Proxying;
 /// owner, or someone holding <c>access:servers</c> on it (an admin), with a session or a token. Everyone else
 /// gets no response from the server at all. A server that is not running sends people to its spawn page.
 /// </summary>
-internal sealed class ProxyGate(CallerResolver callers, IRouteTable routes, ServerManager servers, PageRenderer pages)
+internal sealed class ProxyGate(CallerResolver callers, IRouteTable routes, ServerManager servers, PageRenderer pages, HubMetrics metrics)
 {
     /// <summary>The server to forward to, or null after writing the answer (sign in, forbidden, not running).</summary>
     public async ValueTask<Uri?> AdmitAsync(HttpContext context, string owner)
     {
         var caller = callers.Resolve(context);
+        if (caller is null || !caller.Can(Scopes.AccessServers, owner))
+        {
+            metrics.Denied();
+        }
+
         var isApi = context.Request.Path.Value?.Contains("/api/", StringComparison.Ordinal) == true || !HttpMethods.IsGet(context.Request.Method);
         if (caller is null)
         {
@@ -44,6 +50,7 @@ internal sealed class ProxyGate(CallerResolver callers, IRouteTable routes, Serv
         if (routes.TryGet(owner, out var target))
         {
             servers.Touch(owner);
+            metrics.Proxied();
             return target;
         }
 

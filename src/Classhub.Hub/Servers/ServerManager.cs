@@ -3,6 +3,7 @@ using Classhub.Core.Routing;
 using Classhub.Core.Servers;
 using Classhub.Hub.Auth;
 using Classhub.Hub.Hosting;
+using Classhub.Hub.Metrics;
 using Classhub.Storage.OAuth;
 using Classhub.Storage.Servers;
 using Classhub.Storage.Tokens;
@@ -24,6 +25,7 @@ internal sealed partial class ServerManager(
     HubOptions options,
     TimeProvider time,
     ReadinessProbe readiness,
+    HubMetrics metrics,
     Datasets.SharedResources shared,
     ILogger<ServerManager> logger)
 {
@@ -54,6 +56,7 @@ internal sealed partial class ServerManager(
             }
 
             entry.Phase = ServerPhase.Starting;
+            entry.StartedAt = null;
             entry.LastError = null;
             entry.Progress = new SpawnProgress();
             entry.Progress.Add(new ProgressEvent(0, "Server requested"));
@@ -201,6 +204,7 @@ internal sealed partial class ServerManager(
 
             servers.Save(entry.UserId, ServerPhase.Running, server.Url, spawner.Kind, server.State, entry.StartedAt, null);
             entry.Progress.Add(new ProgressEvent(100, "Server ready", Ready: true, Url: $"/user/{name}/"));
+            metrics.Spawned(success: true, time.GetUtcNow() - entry.StartedAt.Value);
             LogStarted(logger, name, server.Url);
         }
         catch (OperationCanceledException)
@@ -220,6 +224,7 @@ internal sealed partial class ServerManager(
     {
         var message = $"starting server for {entry.UserName}: {reason}";
         LogSpawnFailed(logger, message);
+        metrics.Spawned(success: false, entry.StartedAt is { } started ? time.GetUtcNow() - started : TimeSpan.Zero);
         if (state is not null)
         {
             await spawner.StopAsync(state, options.StopGrace, CancellationToken.None);

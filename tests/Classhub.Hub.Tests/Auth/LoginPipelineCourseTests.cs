@@ -36,6 +36,7 @@ public sealed class LoginPipelineCourseTests : IDisposable
             new SessionStore(database, time),
             _courses,
             options,
+            new Metrics.HubMetrics(),
             NullLogger<LoginPipeline>.Instance);
         _courses.Create("cs101", "Intro", null);
         _courses.Create("cs102", "Data", null);

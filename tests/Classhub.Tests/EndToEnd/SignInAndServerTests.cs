@@ -235,6 +235,22 @@ public sealed class SignInAndServerTests(HubFixture fixture) : IClassFixture<Hub
     }
 
     [Fact]
+    public async Task Metrics_AdminToken_PrometheusText_StudentForbidden()
+    {
+        var admin = await fixture.CreateUserAsync(Password, admin: true);
+        var student = await fixture.CreateUserAsync(Password);
+        using var browser = new Browser(fixture.Hub.Url);
+        await browser.SignInAsync(student, Password);
+
+        using var adminApi = fixture.ApiClient(await fixture.TokenAsync(admin));
+        var text = await adminApi.GetStringAsync("/hub/metrics");
+        Assert.Contains("# TYPE classhub_servers gauge", text, StringComparison.Ordinal);
+        Assert.Matches(@"classhub_logins_total\{result=""success""\} [1-9]", text);
+        using var studentApi = fixture.ApiClient(await fixture.TokenAsync(student));
+        Assert.Equal(HttpStatusCode.Forbidden, (await studentApi.GetAsync("/hub/metrics")).StatusCode);
+    }
+
+    [Fact]
     public async Task SecondServe_OnTheSameDataDir_IsRefused()
     {
         var second = HubProcess.Create(fixture.Hub.DataDir);

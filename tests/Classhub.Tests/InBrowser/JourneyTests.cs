@@ -1,0 +1,154 @@
+using System.Text.RegularExpressions;
+using Classhub.EndToEnd.Tests;
+using Microsoft.Playwright;
+
+namespace Classhub.InBrowser.Tests;
+
+/// <summary>
+/// What students, TAs and admins do, in a real browser at laptop and iPad sizes, against the AOT binary with real
+/// Jupyter servers: sign in with an invite link, open the server, run a cell; import a roster; stop a server.
+/// </summary>
+[Collection("hub")]
+public sealed class JourneyTests(HubFixture hub, Chromium chromium) : IClassFixture<HubFixture>, IClassFixture<Chromium>
+{
+    [Theory]
+    [InlineData("desktop")]
+    [InlineData("ipad")]
+    public async Task Student_InviteLink_OpensServer_RunsCell(string screenName)
+    {
+        var screen = Screen.ByName(screenName);
+        var name = UnixUsers.NewName();
+        var link = (await hub.Hub.CliAsync("user", "invite", name)).LastLine;
+        await using var context = await chromium.Browser.NewContextAsync(screen.Options(hub.Hub.Url));
+        var page = await context.NewPageAsync();
+
+        await page.GotoAsync(new Uri(link).AbsolutePath);
+        await Chromium.CheckPageAsync(page, screen, "invite");
+        await page.GetByLabel("New password").FillAsync("my secret words");
+        await page.GetByLabel("Repeat the password").FillAsync("my secret words");
+        await Tap(page, screen, page.GetByRole(AriaRole.Button, new() { Name = "Set password and sign in" }));
+
+        await page.WaitForURLAsync("**/hub/home");
+        await Chromium.CheckPageAsync(page, screen, "home");
+        await Tap(page, screen, page.GetByRole(AriaRole.Button, new() { Name = "Start my server" }));
+        await page.WaitForURLAsync(new Regex($"/user/{name}/tree"), new() { Timeout = 60_000 });
+
+        await page.GotoAsync($"/hub/home");
+        await Chromium.CheckPageAsync(page, screen, "home-running");
+
+        // A notebook, opened the way a student would from the tree, and one cell run with Shift+Enter.
+        await page.GotoAsync($"/user/{name}/tree");
+        var notebook = await page.EvaluateAsync<string>("""
+            async (user) => {
+              const xsrf = document.cookie.split('; ').find(c => c.startsWith('_xsrf=')).substring(6);
+              const r = await fetch(`/user/${user}/api/contents`, { method: 'POST', headers: { 'X-XSRFToken': xsrf, 'Content-Type': 'application/json' }, body: JSON.stringify({ type: 'notebook' }) });
+              return (await r.json()).path;
+            }
+            """, name);
+        await page.GotoAsync($"/user/{name}/notebooks/{notebook}");
+        await page.Locator("#notebook-container .cell .CodeMirror").First.ClickAsync(new() { Timeout = 60_000 });
+        await page.Keyboard.TypeAsync("print(6*7)");
+        await page.Keyboard.PressAsync("Shift+Enter");
+        await Assertions.Expect(page.Locator(".output_area pre").First).ToHaveTextAsync("42", new() { Timeout = 60_000 });
+
+        using var api = hub.ApiClient(await hub.TokenAsync(name));
+        await api.DeleteAsync($"/hub/api/users/{name}/server");
+        await UnixUsers.RemoveAsync([name]);
+    }
+
+    [Theory]
+    [InlineData("desktop")]
+    [InlineData("ipad")]
+    public async Task Ta_ImportsRosterOnCoursePage(string screenName)
+    {
+        var screen = Screen.ByName(screenName);
+        var course = "c" + Guid.NewGuid().ToString("N")[..6];
+        var ta = await hub.CreateUserAsync("ta password");
+        Assert.Equal(0, (await hub.Hub.CliAsync("course", "create", course, "--title", "Statistics")).ExitCode);
+        Assert.Equal(0, (await hub.Hub.CliAsync("course", "staff", "add", course, ta, "--role", "ta")).ExitCode);
+        var student = UnixUsers.NewName();
+        var csv = Path.Combine(hub.Hub.DataDir, $"{course}.csv");
+        await File.WriteAllTextAsync(csv, $"username,name,email\n{student},Sam Student,{student}@example.edu\n");
+
+        await using var context = await chromium.Browser.NewContextAsync(screen.Options(hub.Hub.Url));
+        var page = await context.NewPageAsync();
+        await SignIn(page, screen, ta, "ta password");
+        await page.GotoAsync($"/hub/courses/{course}");
+        await Chromium.CheckPageAsync(page, screen, "course-staff");
+        await page.GetByLabel("Roster file").SetInputFilesAsync(csv);
+        await Tap(page, screen, page.GetByRole(AriaRole.Button, new() { Name = "Preview the import" }));
+        await Assertions.Expect(page.GetByText(student).First).ToBeVisibleAsync();
+        await Chromium.CheckPageAsync(page, screen, "roster-preview");
+        await Tap(page, screen, page.GetByRole(AriaRole.Button, new() { Name = "Confirm the import" }));
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Roster import: Statistics" })).ToBeVisibleAsync();
+        await Chromium.CheckPageAsync(page, screen, "roster-imported");
+
+        var roster = await hub.Hub.CliAsync("roster", "list", course, "--json");
+        Assert.Contains($"\"{student}\"", roster.Stdout, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("desktop")]
+    [InlineData("ipad")]
+    public async Task Admin_StopsAServer(string screenName)
+    {
+        var screen = Screen.ByName(screenName);
+        var admin = await hub.CreateUserAsync("admin password", admin: true);
+        var student = await hub.CreateUserAsync();
+        using var api = hub.ApiClient(await hub.TokenAsync(student));
+        using var start = await api.PostAsync($"/hub/api/users/{student}/server", null);
+        await hub.WaitReadyAsync(api, student);
+
+        await using var context = await chromium.Browser.NewContextAsync(screen.Options(hub.Hub.Url));
+        var page = await context.NewPageAsync();
+        await SignIn(page, screen, admin, "admin password");
+        await page.GotoAsync("/hub/admin");
+        await Chromium.CheckPageAsync(page, screen, "admin");
+        await Tap(page, screen, page.GetByRole(AriaRole.Button, new() { Name = $"Stop the server of {student}" }));
+        await page.WaitForURLAsync("**/hub/admin");
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = $"Start the server of {student}" })).ToBeVisibleAsync();
+        Assert.Equal("", await UnixUsers.RunAsync("pgrep", "-u", student, "-f", "jupyterhub-singleuser"));
+    }
+
+    [Theory]
+    [InlineData("desktop")]
+    [InlineData("ipad")]
+    public async Task SignInPage_WrongPassword_ShowsErrorAccessibly(string screenName)
+    {
+        var screen = Screen.ByName(screenName);
+        await using var context = await chromium.Browser.NewContextAsync(screen.Options(hub.Hub.Url));
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/hub/login");
+        await Chromium.CheckPageAsync(page, screen, "login");
+        await page.GetByLabel("User name").FillAsync("nobody-here");
+        await page.GetByLabel("Password").FillAsync("wrong");
+        await Tap(page, screen, page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }));
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Invalid user name or password");
+        await Chromium.CheckPageAsync(page, screen, "login-error");
+    }
+
+    private static async Task SignIn(IPage page, Screen screen, string user, string password)
+    {
+        await page.GotoAsync("/hub/login");
+        await page.GetByLabel("User name").FillAsync(user);
+        await page.GetByLabel("Password").FillAsync(password);
+        await Tap(page, screen, page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }));
+        await page.WaitForURLAsync("**/hub/home");
+    }
+
+    /// <summary>A tap on touch screens, a click elsewhere; both must hit a target of at least 44×44 px.</summary>
+    private static async Task Tap(IPage page, Screen screen, ILocator target)
+    {
+        var box = await target.BoundingBoxAsync();
+        Assert.NotNull(box);
+        Assert.True(box.Width >= 44 && box.Height >= 44, $"touch target {box.Width}x{box.Height}px is smaller than 44px");
+        if (screen.Touch)
+        {
+            await target.TapAsync();
+        }
+        else
+        {
+            await target.ClickAsync();
+        }
+    }
+}
