@@ -18,7 +18,7 @@ BUILD_PACKAGES=(clang zlib1g-dev libsqlite3-dev)
 # Debian packages the hub spawns at run time (jupyterhub brings jupyterhub-singleuser and the notebook server).
 RUN_PACKAGES=(jupyterhub python3-ipykernel)
 # Debian packages the tests use on top of those.
-TEST_PACKAGES=(procps util-linux passwd pebble chromium nodejs slurmctld slurmd slurm-client munge)
+TEST_PACKAGES=(procps util-linux passwd pebble chromium nodejs python3-venv slurmctld slurmd slurm-client munge)
 # Debian packages to build the .deb, and to test it (lintian; a debootstrapped Debian booted with systemd-nspawn).
 DEB_PACKAGES=(dpkg-dev xz-utils)
 DEB_TEST_PACKAGES=(lintian debootstrap systemd-container curl)

@@ -19,4 +19,11 @@ public sealed record SpawnRequest(
 {
     /// <summary>The URL prefix the server is reached under through the proxy, e.g. <c>/user/alice/</c>.</summary>
     public string ServicePrefix => $"/user/{UserName}/";
+
+    /// <summary>
+    /// A directory (a shared mount point, see <see cref="Datasets.IDatasetMounts"/>) the spawner shows read-only at
+    /// <c>~/datasets</c> in the server's own mount namespace, as a slave so later changes under it reach the
+    /// running server; null for none.
+    /// </summary>
+    public string? DatasetRoot { get; init; }
 }

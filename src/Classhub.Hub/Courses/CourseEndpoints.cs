@@ -29,7 +29,8 @@ internal sealed partial class CourseEndpoints(
     PageRenderer pages,
     FormGuard forms,
     ChangeWatcher changes,
-    HubOptions options)
+    HubOptions options,
+    Datasets.DatasetEndpoints datasets)
 {
     public const long MaxUploadBytes = 10 * 1024 * 1024;
 
@@ -76,7 +77,7 @@ internal sealed partial class CourseEndpoints(
         var header = $"<h1>{Html.E(course.Title)}</h1><p class=\"muted\">{Html.E(course.Id)}{(course.Term is { } t ? " · " + Html.E(t) : "")}</p>";
         if (!IsStaff(caller, member))
         {
-            await pages.Render(context, course.Title, $"<section class=\"card\">{header}</section>");
+            await pages.Render(context, course.Title, $"<section class=\"card\">{header}</section>{datasets.Section(context, id, staff: false)}");
             return;
         }
 
@@ -102,6 +103,7 @@ internal sealed partial class CourseEndpoints(
             <p><label><input type="checkbox" name="drop_missing" value="true"> Drop students who are not in the file (their files are kept)</label></p>
             <p><label><input type="checkbox" name="skip_invalid" value="true"> Import the valid rows even if some rows have errors</label></p>
             <button type="submit" class="primary">Preview the import</button></form></section>
+            {datasets.Section(context, id, staff: true)}
             """;
         await pages.Render(context, course.Title, body);
     }

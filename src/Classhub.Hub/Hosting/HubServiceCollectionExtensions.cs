@@ -3,6 +3,7 @@ using Classhub.Hub.Api;
 using Classhub.Hub.Auth;
 using Classhub.Hub.Changes;
 using Classhub.Hub.Courses;
+using Classhub.Hub.Datasets;
 using Classhub.Hub.Health;
 using Classhub.Hub.Metrics;
 using Classhub.Hub.OAuth;
@@ -82,6 +83,7 @@ internal static class HubServiceCollectionExtensions
         services.AddSingleton<HomeEndpoints>();
         services.AddSingleton<AdminEndpoints>();
         services.AddCourses();
+        services.AddDatasets(options);
         return services;
     }
 
@@ -102,6 +104,7 @@ internal static class HubServiceCollectionExtensions
         HomeEndpoints.Map(app);
         AdminEndpoints.Map(app);
         app.MapCourses();
+        app.MapDatasets();
         StaticAssets.Map(app);
         return app;
     }

@@ -26,6 +26,7 @@ internal sealed partial class ServerManager(
     TimeProvider time,
     ReadinessProbe readiness,
     HubMetrics metrics,
+    Datasets.SharedResources shared,
     ILogger<ServerManager> logger)
 {
     private readonly ConcurrentDictionary<string, ServerEntry> _entries = new(StringComparer.Ordinal);
@@ -166,13 +167,15 @@ internal sealed partial class ServerManager(
             var (token, _) = tokens.Create(entry.UserId, TokenKind.Server, Scopes.ForServer(name), "server", null, ServerEnvironment.ClientId(name));
             oauth.SaveClient(ServerEnvironment.ClientId(name), entry.UserId, token, ServerEnvironment.CallbackPath(name), Scopes.AccessTo(name));
             Directory.CreateDirectory(options.LogDir);
+            var environment = ServerEnvironment.For(name, token, options);
+            var datasetRoot = await shared.PrepareAsync(name, environment, CancellationToken.None);
             var request = new SpawnRequest(
                 name,
                 options.RunAsUnixUsers ? name : null,
                 options.ServerCommand,
-                ServerEnvironment.For(name, token, options),
+                environment,
                 Path.Combine(options.LogDir, $"{name}.log"),
-                ResourceLimits.None);
+                ResourceLimits.None) { DatasetRoot = datasetRoot };
 
             entry.Progress.Add(new ProgressEvent(10, "Starting your server"));
             using var timeout = new CancellationTokenSource(options.StartTimeout, time);
@@ -255,6 +258,7 @@ internal sealed partial class ServerManager(
             await spawner.StopAsync(state, options.StopGrace, CancellationToken.None);
         }
 
+        await shared.ReleaseAsync(entry.UserName);
         Cleanup(entry);
         lock (entry)
         {
@@ -277,6 +281,8 @@ internal sealed partial class ServerManager(
         {
             await spawner.StopAsync(stored, options.StopGrace, CancellationToken.None);
         }
+
+        await shared.ReleaseAsync(entry.UserName);
 
         Cleanup(entry);
         lock (entry)

@@ -11,10 +11,23 @@ namespace Classhub.Spawning.LocalProcess;
 /// the hub and survives it) → <c>prlimit</c> (rlimits, when asked) → <c>setpriv</c> (uid, gid, groups; only
 /// when a Unix account is given) → the program with its listen arguments. The log path travels as an argument,
 /// and sh's own PWD is unset, so the environment the server sees is exactly the one the spawner built.
+/// With a dataset root (root only), <c>unshare --mount --propagation slave</c> comes right after setsid, giving the
+/// server its own mount namespace in which every mount is a slave of the host's; sh, still root, then rbinds the
+/// root (with the datasets already under it) onto <c>~/datasets</c> (made if missing, owned by the user; refused if it is a symlink) and remounts that
+/// read-only. Mounts the hub adds under the root later propagate into the namespace; the student cannot undo
+/// any of it (no capabilities after setpriv). unshare without --fork execs, so the PID is still the server's.
 /// </summary>
 internal static class LaunchCommand
 {
     private const string ShellScript = "log=$1; shift; unset PWD; exec \"$@\" </dev/null >>\"$log\" 2>&1";
+
+    // $2 dataset root, $3 ~/datasets, $4 uid:gid, $5 mount; exit codes 70-72 say which step failed (logged too).
+    private const string DatasetScript =
+        "log=$1; src=$2; dst=$3; owner=$4; mnt=$5; shift 5; unset PWD; " +
+        "if [ -L \"$dst\" ]; then echo \"classhub: $dst is a symlink; not mounting datasets there\" >>\"$log\"; exit 70; fi; " +
+        "if [ ! -d \"$dst\" ]; then mkdir \"$dst\" && chown \"$owner\" \"$dst\" || exit 71; fi; " +
+        "\"$mnt\" --rbind \"$src\" \"$dst\" && \"$mnt\" -o remount,bind,ro \"$dst\" || { echo \"classhub: could not mount datasets at $dst\" >>\"$log\"; exit 72; }; " +
+        "exec \"$@\" </dev/null >>\"$log\" 2>&1";
 
     public static IReadOnlyList<string> Build(
         LocalProcessSpawnerOptions options,
@@ -22,9 +35,24 @@ internal static class LaunchCommand
         ResourceLimits limits,
         string programPath,
         IEnumerable<string> programArguments,
-        string logPath)
+        string logPath,
+        string? datasetRoot = null)
     {
-        var argv = new List<string> { options.SetsidPath, options.ShellPath, "-c", ShellScript, "sh", logPath };
+        List<string> argv;
+        if (datasetRoot is not null && runAs is not null)
+        {
+            argv =
+            [
+                options.SetsidPath, options.UnsharePath, "--mount", "--propagation", "slave", "--",
+                options.ShellPath, "-c", DatasetScript, "sh", logPath,
+                datasetRoot, Path.Combine(runAs.Home, "datasets"), Invariant($"{runAs.Uid}:{runAs.Gid}"), options.MountPath,
+            ];
+        }
+        else
+        {
+            argv = [options.SetsidPath, options.ShellPath, "-c", ShellScript, "sh", logPath];
+        }
+
         var rlimits = RLimitArguments(limits);
         if (rlimits.Count > 0)
         {

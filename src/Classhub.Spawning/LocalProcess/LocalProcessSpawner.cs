@@ -106,7 +106,7 @@ internal sealed class LocalProcessSpawner : ISpawner
         var host = _options.ListenHost;
         var port = _ports.Pick(IPAddress.Parse(host));
         var listen = new[] { $"--ip={host}", FormattableString.Invariant($"--port={port}") };
-        var argv = LaunchCommand.Build(_options, runAs, request.Limits, programPath, request.Command.Skip(1).Concat(listen), request.LogPath);
+        var argv = LaunchCommand.Build(_options, runAs, request.Limits, programPath, request.Command.Skip(1).Concat(listen), request.LogPath, request.DatasetRoot);
         var info = new ProcessStartInfo(argv[0])
         {
             UseShellExecute = false,
@@ -245,6 +245,8 @@ internal sealed class LocalProcessSpawner : ISpawner
         if (root)
         {
             tools.Add(_options.SetprivPath);
+            tools.Add(_options.UnsharePath);
+            tools.Add(_options.MountPath);
             if (_options.CreateUsers)
             {
                 tools.Add(_options.UserAddPath);

@@ -40,5 +40,9 @@ internal sealed record LocalProcessSpawnerOptions
 
     public string UserAddPath { get; init; } = "/usr/sbin/useradd";
 
+    public string UnsharePath { get; init; } = "/usr/bin/unshare";
+
+    public string MountPath { get; init; } = "/usr/bin/mount";
+
     public string ProcRoot { get; init; } = "/proc";
 }

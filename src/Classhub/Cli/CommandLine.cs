@@ -23,6 +23,8 @@ internal sealed class CommandLine(RootCommand root)
         root.Subcommands.Add(RosterCommands.Create());
         root.Subcommands.Add(ConfigCommands.Create());
         root.Subcommands.Add(UninstallCommand.Create());
+        root.Subcommands.Add(DatasetCommands.Create());
+        root.Subcommands.Add(KernelCommands.Create());
         return new CommandLine(root);
     }
 

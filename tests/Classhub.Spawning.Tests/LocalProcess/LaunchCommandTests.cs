@@ -44,4 +44,25 @@ public sealed class LaunchCommandTests
 
         Assert.Contains("--clear-groups", argv);
     }
+
+    [Fact]
+    public void Build_DatasetRoot_UnshareSlaveNamespaceBeforeShellAndSetprivAfter()
+    {
+        var account = new UnixAccount("alice", 1001, 1002, "/home/alice", "/bin/bash", []);
+
+        var argv = LaunchCommand.Build(Options, account, ResourceLimits.None, "/usr/bin/prog", [], "/tmp/x.log", "/run/classhub/datasets/alice");
+
+        Assert.Equal(["/usr/bin/setsid", "/usr/bin/unshare", "--mount", "--propagation", "slave", "--", "/bin/sh", "-c"], argv.Take(8));
+        Assert.Equal(["sh", "/tmp/x.log", "/run/classhub/datasets/alice", "/home/alice/datasets", "1001:1002", "/usr/bin/mount"], argv.Skip(9).Take(6));
+        Assert.Contains("remount,bind,ro", argv[8], StringComparison.Ordinal);
+        Assert.True(argv.ToList().IndexOf("/usr/bin/setpriv") > argv.ToList().IndexOf("/bin/sh"));
+    }
+
+    [Fact]
+    public void Build_DatasetRootWithoutUnixAccount_NoNamespace()
+    {
+        var argv = LaunchCommand.Build(Options, null, ResourceLimits.None, "/usr/bin/prog", [], "/tmp/x.log", "/run/classhub/datasets/alice");
+
+        Assert.DoesNotContain("/usr/bin/unshare", argv);
+    }
 }

@@ -22,6 +22,17 @@ public class HubFixture : IAsyncLifetime
     {
         await Hub.DisposeAsync();
         await UnixUsers.RemoveAsync(_users);
+        foreach (var user in _users)
+        {
+            // Servers killed with the hub never stopped through it, so their (empty) dataset trees are still mounted.
+            var tree = $"/run/classhub/datasets/{user}";
+            if (Directory.Exists(tree))
+            {
+                await UnixUsers.RunAsync("umount", "--recursive", "--lazy", tree);
+                Directory.Delete(tree, recursive: true);
+            }
+        }
+
         Directory.Delete(Hub.DataDir, recursive: true);
     }
 

@@ -8,13 +8,13 @@ namespace Classhub.EndToEnd.Tests;
 /// <summary>Drives a real Jupyter kernel through the hub's proxy: REST to start it, the WebSocket channels to run code.</summary>
 public static class JupyterKernel
 {
-    /// <summary>Starts a python3 kernel in <paramref name="user"/>'s server with the browser's cookies (and Jupyter's XSRF header).</summary>
-    public static async Task<string> StartAsync(Browser browser, string user)
+    /// <summary>Starts a kernel (python3 unless named) in <paramref name="user"/>'s server with the browser's cookies (and Jupyter's XSRF header).</summary>
+    public static async Task<string> StartAsync(Browser browser, string user, string kernelName = "python3")
     {
         var xsrf = browser.Cookie("_xsrf", $"/user/{user}/") ?? throw new InvalidOperationException("the notebook server set no _xsrf cookie");
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/user/{user}/api/kernels")
         {
-            Content = new StringContent("{\"name\":\"python3\"}", Encoding.UTF8, "application/json"),
+            Content = new StringContent($"{{\"name\":\"{kernelName}\"}}", Encoding.UTF8, "application/json"),
         };
         request.Headers.Add("X-XSRFToken", xsrf);
         using var response = await browser.Client.SendAsync(request);

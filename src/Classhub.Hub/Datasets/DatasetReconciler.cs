@@ -1,0 +1,75 @@
+using Classhub.Core.Servers;
+using Classhub.Hub.Changes;
+using Classhub.Hub.Servers;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Classhub.Hub.Datasets;
+
+/// <summary>
+/// Keeps the datasets of running servers in line with the database: when a dataset is added or removed, or a student
+/// joins or is dropped — in the hub (course page) or in the CLI (<see cref="ChangeWatcher"/> notices the commit) —
+/// every running or starting server's tree is brought up to date. Sweeps never overlap; a change during a sweep
+/// causes one more.
+/// </summary>
+internal sealed partial class DatasetReconciler(ChangeWatcher changes, ServerManager servers, SharedResources shared, ILogger<DatasetReconciler> logger)
+    : IHostedService
+{
+    private int _running;
+    private int _again;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        changes.Changed += OnChanged;
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        changes.Changed -= OnChanged;
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Brings every running or starting server's datasets up to date; returns the users whose trees were checked.</summary>
+    public async Task<IReadOnlyList<string>> SweepAsync(CancellationToken cancellationToken = default)
+    {
+        var users = servers.Entries.Where(e => e.Phase is ServerPhase.Running or ServerPhase.Starting).Select(e => e.UserName).ToList();
+        foreach (var user in users)
+        {
+            await shared.EnsureAsync(user, cancellationToken);
+        }
+
+        return users;
+    }
+
+    private void OnChanged()
+    {
+        Interlocked.Exchange(ref _again, 1);
+        if (Interlocked.CompareExchange(ref _running, 1, 0) != 0)
+        {
+            return;
+        }
+
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                while (Interlocked.Exchange(ref _again, 0) == 1)
+                {
+                    await SweepAsync();
+                }
+            }
+            catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or InvalidOperationException or IOException or UnauthorizedAccessException)
+            {
+                LogSweepFailed(logger, e.Message);
+            }
+            finally
+            {
+                Interlocked.Exchange(ref _running, 0);
+            }
+        });
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "updating the datasets of running servers failed: {Reason}")]
+    private static partial void LogSweepFailed(ILogger logger, string reason);
+}
