@@ -1,5 +1,6 @@
 using Classhub.Core.Auth;
 using Classhub.Hub.Api;
+using Classhub.Hub.Assignments;
 using Classhub.Hub.Auth;
 using Classhub.Hub.Changes;
 using Classhub.Hub.Courses;
@@ -34,6 +35,7 @@ internal static class HubServiceCollectionExtensions
         services.AddSingleton<ServerStore>();
         services.AddSingleton<OAuthStore>();
         services.AddCourseStorage();
+        services.AddAssignmentStorage();
         return services;
     }
 
@@ -74,6 +76,7 @@ internal static class HubServiceCollectionExtensions
         services.AddSingleton<HomeEndpoints>();
         services.AddSingleton<AdminEndpoints>();
         services.AddCourses();
+        services.AddAssignments();
         return services;
     }
 
@@ -91,6 +94,7 @@ internal static class HubServiceCollectionExtensions
         HomeEndpoints.Map(app);
         AdminEndpoints.Map(app);
         app.MapCourses();
+        app.MapAssignments();
         StaticAssets.Map(app);
         return app;
     }
