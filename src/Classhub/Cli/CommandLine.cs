@@ -21,6 +21,7 @@ internal sealed class CommandLine(RootCommand root)
         root.Subcommands.Add(TokenCommands.Create());
         root.Subcommands.Add(CourseCommands.Create());
         root.Subcommands.Add(RosterCommands.Create());
+        root.Subcommands.Add(AssignmentCommands.Create());
         root.Subcommands.Add(ConfigCommands.Create());
         return new CommandLine(root);
     }

@@ -33,6 +33,10 @@ internal static class ConfigSchema
         new("spawner.memory_limit", ConfigType.Text, "\"\"", "Memory limit per server, e.g. \"2G\" (systemd spawner); empty for none."),
         new("spawner.cpu_limit", ConfigType.Text, "\"\"", "CPU limit per server in cores, e.g. \"1.5\" (systemd spawner); empty for none."),
         new("spawner.tasks_limit", ConfigType.Integer, "0", "Maximum processes and threads per server; 0 for no limit."),
+
+        // Assignments (issue 6)
+        new("assignments.max_push_mb", ConfigType.Integer, "1024", "Largest assignment push (folder or unpacked .zip) in MB; a bigger push is refused whole."),
+        new("assignments.max_submission_mb", ConfigType.Integer, "200", "Largest submission snapshot in MB; a bigger one is refused."),
     ];
 
     public static ConfigKey? Find(string name) => Keys.FirstOrDefault(k => k.Name == name);

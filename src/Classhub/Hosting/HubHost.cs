@@ -53,6 +53,7 @@ internal static class HubHost
         builder.Services.AddHub(options);
         builder.Services.AddUserServerProxy(new ProxyOptions(Hub.Auth.HubCookies.Session));
         builder.Services.AddSpawner(options);
+        builder.Services.AddAssignmentHomes(plan.DataDir, config);
         AddTls(builder, plan);
         Listen(builder, plan);
 
