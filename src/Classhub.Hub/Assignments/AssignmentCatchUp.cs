@@ -12,6 +12,11 @@ internal sealed class AssignmentCatchUp(AssignmentStore assignments, CourseStore
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
 
+    /// <summary>A student whose delivery failed (no account, no home, a planted link) is retried this often, not every round.</summary>
+    public static readonly TimeSpan RetryFailedAfter = TimeSpan.FromMinutes(5);
+
+    private readonly Dictionary<string, DateTimeOffset> _failedAt = new(StringComparer.Ordinal);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(Interval, time);
@@ -27,7 +32,21 @@ internal sealed class AssignmentCatchUp(AssignmentStore assignments, CourseStore
                         .ToList();
                     foreach (var user in behind)
                     {
-                        await delivery.CatchUpAsync(user, stoppingToken);
+                        var now = time.GetUtcNow();
+                        if (_failedAt.TryGetValue(user, out var failed) && now - failed < RetryFailedAfter)
+                        {
+                            continue;
+                        }
+
+                        var outcomes = await delivery.CatchUpAsync(user, stoppingToken);
+                        if (outcomes.Any(o => o.Error is not null))
+                        {
+                            _failedAt[user] = now;
+                        }
+                        else
+                        {
+                            _failedAt.Remove(user);
+                        }
                     }
                 }
             }

@@ -20,7 +20,7 @@ namespace Classhub.Hub.Assignments;
 /// feedback) with a Submit button; staff see a per-student status table. The README is rendered by Markdig with raw
 /// HTML disabled and only http(s) or relative links kept.
 /// </summary>
-internal sealed class AssignmentPage(AssignmentStore assignments, CourseStore courses, SubmissionTaker submissions, FormGuard forms, PageRenderer pages, CallerResolver callers)
+internal sealed class AssignmentPage(AssignmentStore assignments, CourseStore courses, SubmissionTaker submissions, FormGuard forms, PageRenderer pages, CallerResolver callers, AssignmentStaffEndpoints staffEndpoints)
 {
     private static readonly MarkdownPipeline Markdown = new MarkdownPipelineBuilder().DisableHtml().Build();
 
@@ -33,9 +33,10 @@ internal sealed class AssignmentPage(AssignmentStore assignments, CourseStore co
     public string Section(HttpContext context, string courseId, long userId, bool staff)
     {
         var list = assignments.List(courseId).Where(a => a.LatestRelease > 0).ToList();
+        var staffForm = staff ? staffEndpoints.Form(context, courseId) : "";
         if (list.Count == 0)
         {
-            return "<section class=\"card wide\" id=\"assignments\"><h2>Assignments</h2><p class=\"muted\">No assignments yet.</p></section>";
+            return "<section class=\"card wide\" id=\"assignments\"><h2>Assignments</h2><p class=\"muted\">No assignments yet.</p></section>" + staffForm;
         }
 
         var member = courses.Member(courseId, userId);
@@ -61,7 +62,7 @@ internal sealed class AssignmentPage(AssignmentStore assignments, CourseStore co
             html.Append("</article>");
         }
 
-        return html.Append("</section>").ToString();
+        return html.Append("</section>").Append(staffForm).ToString();
     }
 
     /// <summary>Markdown to HTML with raw HTML escaped and links other than http(s)/relative dropped.</summary>

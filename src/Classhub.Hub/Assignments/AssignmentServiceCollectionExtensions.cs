@@ -21,7 +21,9 @@ internal static class AssignmentServiceCollectionExtensions
         services.AddSingleton<FeedbackReturner>();
         services.AddSingleton<AssignmentCatchUp>();
         services.AddHostedService(sp => sp.GetRequiredService<AssignmentCatchUp>());
+        services.AddSingleton<DeliveryJobs>();
         services.AddSingleton<AssignmentPage>();
+        services.AddSingleton<AssignmentStaffEndpoints>();
         services.AddSingleton<AssignmentApiEndpoints>();
         return services;
     }
@@ -29,6 +31,7 @@ internal static class AssignmentServiceCollectionExtensions
     public static IEndpointRouteBuilder MapAssignments(this IEndpointRouteBuilder app)
     {
         AssignmentPage.Map(app);
+        AssignmentStaffEndpoints.Map(app);
         AssignmentApiEndpoints.Map(app);
         return app;
     }

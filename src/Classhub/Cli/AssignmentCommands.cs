@@ -68,6 +68,11 @@ internal static class AssignmentCommands
                 Console.Error.WriteLine($"warning: {warning}");
             }
 
+            if (!json && !parts.OwnsPerUser)
+            {
+                Console.WriteLine($"development mode (not root): delivering into {Path.Combine(DataDirectory.Resolve(parsed), "homes")}/<user>/ instead of real homes");
+            }
+
             if (!json)
             {
                 Console.WriteLine($"release {release.Release} of {request.CourseId}/{request.Name}: {release.Files.Count} files, {release.Bytes} bytes; delivering");
@@ -216,7 +221,7 @@ internal static class AssignmentCommands
     }
 
     /// <summary>The assignment parts, composed for one CLI command.</summary>
-    private sealed record Parts(AssignmentStore Assignments, CourseStore Courses, AssignmentPublisher Publisher, AssignmentDelivery Delivery, FeedbackReturner Feedback)
+    private sealed record Parts(AssignmentStore Assignments, CourseStore Courses, AssignmentPublisher Publisher, AssignmentDelivery Delivery, FeedbackReturner Feedback, bool OwnsPerUser)
     {
         public static Parts Open(ParseResult parsed)
         {
@@ -230,7 +235,8 @@ internal static class AssignmentCommands
                 courses,
                 new AssignmentPublisher(store, courses, options),
                 new AssignmentDelivery(store, courses, state.Users, accounts, options, NullLogger<AssignmentDelivery>.Instance),
-                new FeedbackReturner(store, courses, state.Users, accounts));
+                new FeedbackReturner(store, courses, state.Users, accounts),
+                accounts.OwnsPerUser);
         }
     }
 }

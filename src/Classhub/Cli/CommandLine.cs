@@ -22,6 +22,7 @@ internal sealed class CommandLine(RootCommand root)
         root.Subcommands.Add(CourseCommands.Create());
         root.Subcommands.Add(RosterCommands.Create());
         root.Subcommands.Add(AssignmentCommands.Create());
+        root.Subcommands.Add(GradeCommands.Create());
         root.Subcommands.Add(ConfigCommands.Create());
         return new CommandLine(root);
     }
