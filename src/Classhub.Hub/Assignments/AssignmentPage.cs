@@ -62,7 +62,7 @@ internal sealed class AssignmentPage(AssignmentStore assignments, CourseStore co
             html.Append("</article>");
         }
 
-        return html.Append("</section>").Append(staffForm).ToString();
+        return html.Append("<script type=\"module\" src=\"/hub/static/local-time.js\"></script></section>").Append(staffForm).ToString();
     }
 
     /// <summary>Markdown to HTML with raw HTML escaped and links other than http(s)/relative dropped.</summary>
@@ -95,7 +95,7 @@ internal sealed class AssignmentPage(AssignmentStore assignments, CourseStore co
     }
 
     private static string Due(Assignment a) =>
-        a.DueAt is { } due ? $" · due <time datetime=\"{due.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}\">{due.UtcDateTime:yyyy-MM-dd HH:mm} UTC</time>{(a.RefuseLate ? " (late submissions refused)" : "")}" : "";
+        a.DueAt is { } due ? $" · due <time data-local datetime=\"{due.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}\">{due.UtcDateTime:yyyy-MM-dd HH:mm} UTC</time>{(a.RefuseLate ? " (late submissions refused)" : "")}" : "";
 
     private string StudentPart(HttpContext context, string courseId, Assignment a, string userName)
     {

@@ -164,6 +164,101 @@ public sealed class AssignmentLoopTests(HubFixture fixture) : IClassFixture<HubF
         Assert.Equal("v2", File.ReadAllText(Home(victim, course, "planted", "ok.txt")));
     }
 
+    [Fact]
+    public async Task CoursePage_StaffZipUploadAndStudentView_DeliversInBackgroundAndShowsConflicts()
+    {
+        var course = "c" + Guid.NewGuid().ToString("N")[..8];
+        var student = await fixture.CreateUserAsync();
+        var ta = await fixture.CreateUserAsync();
+        await Cli("course", "create", course, "--title", "Pages");
+        await ImportRosterAsync(course, [student]);
+        await Cli("course", "staff", "add", course, ta, "--role", "ta");
+
+        using var staff = new Browser(Hub.Url);
+        await staff.SignInAsync(ta, "correct horse");
+        var (_, page) = await staff.GetAsync($"/hub/courses/{course}");
+        Assert.Contains("Push an assignment", page, StringComparison.Ordinal);
+
+        var zip = new MemoryStream();
+        using (var archive = new ZipArchive(zip, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            using (var w = new StreamWriter(archive.CreateEntry("lab1/README.md").Open()))
+            {
+                w.Write("# Lab one\n<script>alert(1)</script>\n[bad](javascript:alert(1))");
+            }
+
+            using (var w = new StreamWriter(archive.CreateEntry("lab1/lab.ipynb").Open()))
+            {
+                w.Write("v1");
+            }
+        }
+
+        async Task<string> PushZipAsync(byte[] bytes)
+        {
+            using var form = new MultipartFormDataContent
+            {
+                { new StringContent(staff.LastCsrf!), "_csrf" },
+                { new StringContent("lab1"), "name" },
+                { new StringContent("2099-01-01T10:00:00+01:00"), "due" },
+                { new ByteArrayContent(bytes), "zip", "lab1.zip" },
+            };
+            var response = await staff.Client.PostAsync($"/hub/courses/{course}/assignments/push", form);
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.IsSuccessStatusCode, body);
+            return body;
+        }
+
+        Assert.Contains("delivering to 1 students in the background", await PushZipAsync(zip.ToArray()), StringComparison.Ordinal);
+        var notebook = Home(student, course, "lab1", "lab.ipynb");
+        for (var i = 0; i < 100 && !File.Exists(notebook); i++)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Equal("v1", File.ReadAllText(notebook));
+        Assert.Equal(student, await UnixUsers.RunAsync("stat", "-c", "%U", notebook));
+        (_, page) = await staff.GetAsync($"/hub/courses/{course}");
+        Assert.Contains("delivered to 1 of 1 students", page, StringComparison.Ordinal);
+        Assert.Contains("submissions.zip", page, StringComparison.Ordinal);
+
+        // The student edits, staff push release 2: the student's page says what was kept and where the new one is.
+        await UnixUsers.RunAsync("runuser", "-u", student, "--", "sh", "-c", $"echo mine > '{notebook}'");
+        var zip2 = new MemoryStream();
+        using (var archive = new ZipArchive(zip2, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            using var w = new StreamWriter(archive.CreateEntry("lab.ipynb").Open());
+            w.Write("v2");
+        }
+
+        await PushZipAsync(zip2.ToArray());
+        var beside = Home(student, course, "lab1", "lab (release 2).ipynb");
+        for (var i = 0; i < 100 && !File.Exists(beside); i++)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Equal("v2", File.ReadAllText(beside));
+        Assert.Equal("mine\n", File.ReadAllText(notebook));
+
+        using var browser = new Browser(Hub.Url);
+        await browser.SignInAsync(student, "correct horse");
+        var (_, mine) = await browser.GetAsync($"/hub/courses/{course}");
+        Assert.Contains("lab.ipynb → lab (release 2).ipynb", System.Net.WebUtility.HtmlDecode(mine), StringComparison.Ordinal);
+        Assert.Contains(">Submit</button>", mine, StringComparison.Ordinal);
+        Assert.Contains("data-local datetime=\"2099-01-01T09:00:00Z\"", mine, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script>alert", mine, StringComparison.Ordinal);
+        Assert.DoesNotContain("javascript:", mine, StringComparison.Ordinal);
+
+        var (submitted, body) = await browser.PostFormAsync($"/hub/courses/{course}/assignments/lab1/submit", new Dictionary<string, string>());
+        Assert.True(submitted.IsSuccessStatusCode, body);
+        Assert.Contains("Submitted", body, StringComparison.Ordinal);
+        var download = await staff.Client.GetAsync($"/hub/courses/{course}/assignments/lab1/submissions.zip");
+        using var collected = new ZipArchive(await download.Content.ReadAsStreamAsync());
+        Assert.Contains($"{student}/lab.ipynb", collected.Entries.Select(e => e.FullName));
+        var forbidden = await browser.Client.GetAsync($"/hub/courses/{course}/assignments/lab1/submissions.zip");
+        Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+    }
+
     private static string Home(string user, params string[] parts) => Path.Combine(["/home", user, .. parts]);
 
     private async Task ImportRosterAsync(string course, IEnumerable<string> students)
