@@ -30,7 +30,8 @@ internal sealed partial class CourseEndpoints(
     FormGuard forms,
     ChangeWatcher changes,
     HubOptions options,
-    Datasets.DatasetEndpoints datasets)
+    Datasets.DatasetEndpoints datasets,
+    Assignments.AssignmentPage assignmentPage)
 {
     public const long MaxUploadBytes = 10 * 1024 * 1024;
 
@@ -77,7 +78,7 @@ internal sealed partial class CourseEndpoints(
         var header = $"<h1>{Html.E(course.Title)}</h1><p class=\"muted\">{Html.E(course.Id)}{(course.Term is { } t ? " · " + Html.E(t) : "")}</p>";
         if (!IsStaff(caller, member))
         {
-            await pages.Render(context, course.Title, $"<section class=\"card\">{header}</section>{datasets.Section(context, id, staff: false)}");
+            await pages.Render(context, course.Title, $"<section class=\"card\">{header}</section>{assignmentPage.Section(context, id, caller.UserId, staff: false)}{datasets.Section(context, id, staff: false)}");
             return;
         }
 
@@ -95,6 +96,7 @@ internal sealed partial class CourseEndpoints(
             <h2>Roster ({members.Count(m => m.IsActive)} active)</h2>
             <div class="table-scroll"><table id="roster"><thead><tr><th scope="col">User</th><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Role</th><th scope="col">Section</th><th scope="col">Status</th></tr></thead>
             <tbody>{rows}</tbody></table></div></section>
+            {assignmentPage.Section(context, id, caller.UserId, staff: true)}
             <section class="card"><h2>Import a roster</h2>
             <p>Upload the CSV exported from Canvas, Moodle, GitHub Classroom or a spreadsheet. You will see what changes before anything is applied.</p>
             <form method="post" action="/hub/courses/{Html.Attr(id)}/roster/preview" enctype="multipart/form-data">{pages.CsrfField(context)}

@@ -1,5 +1,6 @@
 using Classhub.Core.Auth;
 using Classhub.Hub.Api;
+using Classhub.Hub.Assignments;
 using Classhub.Hub.Auth;
 using Classhub.Hub.Changes;
 using Classhub.Hub.Courses;
@@ -37,6 +38,7 @@ internal static class HubServiceCollectionExtensions
         services.AddSingleton<ServerStore>();
         services.AddSingleton<OAuthStore>();
         services.AddCourseStorage();
+        services.AddAssignmentStorage();
         return services;
     }
 
@@ -84,6 +86,7 @@ internal static class HubServiceCollectionExtensions
         services.AddSingleton<AdminEndpoints>();
         services.AddCourses();
         services.AddDatasets(options);
+        services.AddAssignments();
         return services;
     }
 
@@ -105,6 +108,7 @@ internal static class HubServiceCollectionExtensions
         AdminEndpoints.Map(app);
         app.MapCourses();
         app.MapDatasets();
+        app.MapAssignments();
         StaticAssets.Map(app);
         return app;
     }

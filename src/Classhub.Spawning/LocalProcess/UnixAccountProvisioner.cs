@@ -43,6 +43,12 @@ internal sealed class UnixAccountProvisioner
             return (null, SpawnResult.Failed("unix-user-missing", $"{doing}: Unix user '{unixUser}' does not exist and creating users is turned off; create it with useradd -m {unixUser}"));
         }
 
+        using var gate = await AccountLock.AcquireAsync(cancellationToken);
+        if (UnixAccounts.FindByName(unixUser) is { } createdMeanwhile)
+        {
+            return (createdMeanwhile, null);
+        }
+
         Log.CreatingUnixUser(_logger, user, unixUser);
         var args = new List<string> { "-m", "-s", "/bin/bash" };
         args.AddRange(_options.UserAddArguments);

@@ -21,6 +21,8 @@ internal sealed class CommandLine(RootCommand root)
         root.Subcommands.Add(TokenCommands.Create());
         root.Subcommands.Add(CourseCommands.Create());
         root.Subcommands.Add(RosterCommands.Create());
+        root.Subcommands.Add(AssignmentCommands.Create());
+        root.Subcommands.Add(GradeCommands.Create());
         root.Subcommands.Add(ConfigCommands.Create());
         root.Subcommands.Add(UninstallCommand.Create());
         root.Subcommands.Add(DatasetCommands.Create());

@@ -62,6 +62,9 @@ internal static class ConfigSchema
         new("auth.github.team", ConfigType.Text, "\"\"", "With auth.github.org: only members of this team (slug)."),
         new("auth.github.url", ConfigType.Url, "\"https://github.com\"", "GitHub's web address (GitHub Enterprise Server: your server)."),
         new("auth.github.api_url", ConfigType.Url, "\"https://api.github.com\"", "GitHub's REST API (GitHub Enterprise Server: https://HOST/api/v3)."),
+        // Assignments (issue 6)
+        new("assignments.max_push_mb", ConfigType.Integer, "1024", "Largest assignment push (folder or unpacked .zip) in MB; a bigger push is refused whole."),
+        new("assignments.max_submission_mb", ConfigType.Integer, "200", "Largest submission snapshot in MB; a bigger one is refused."),
     ];
 
     public static ConfigKey? Find(string name) => Keys.FirstOrDefault(k => k.Name == name);

@@ -60,6 +60,7 @@ internal static class HubHost
         builder.Services.AddUserServerProxy(new ProxyOptions(Hub.Auth.HubCookies.Session));
         builder.Services.AddSpawner(options, plan.SpawnerKind, SpawnerLimits.Parse(plan.MemoryLimit, plan.CpuLimit, plan.TasksLimit, out var limitsProblem) ?? throw new InvalidOperationException(limitsProblem), plan.Slurm);
         builder.Services.AddDatasetMounts();
+        builder.Services.AddAssignmentHomes(plan.DataDir, config);
         AddTls(builder, plan);
         Listen(builder, plan);
 

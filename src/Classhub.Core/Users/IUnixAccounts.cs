@@ -1,0 +1,25 @@
+using Classhub.Core.Results;
+
+namespace Classhub.Core.Users;
+
+/// <summary>The Unix account whose home receives a user's course files.</summary>
+/// <param name="Name">The account name (equal to the hub user name).</param>
+/// <param name="Home">The home folder, absolute; it exists when returned by <see cref="IUnixAccounts.EnsureAsync"/>.</param>
+public sealed record HomeAccount(string Name, uint Uid, uint Gid, string Home);
+
+/// <summary>
+/// Plug point: where a hub user's files live. Implemented by the spawner's Unix accounts when the hub runs as root
+/// (the account is created with useradd when missing, as a server start would) and by a development implementation
+/// (folders under the data dir owned by the invoking user) otherwise.
+/// Contract: <see cref="EnsureAsync"/> is idempotent and safe to call concurrently for the same name; on success the
+/// home exists; an expected failure (invalid name, account missing and creation turned off, useradd failed) is a
+/// <see cref="Results.Failure"/> whose message names the user; it never throws for those. Cancellation may leave an
+/// account created (never half-created: useradd is not interrupted).
+/// </summary>
+public interface IUnixAccounts
+{
+    /// <summary>True when files written for users must be chowned to them (the hub runs as root).</summary>
+    bool OwnsPerUser { get; }
+
+    Task<Result<HomeAccount>> EnsureAsync(string userName, CancellationToken cancellationToken);
+}

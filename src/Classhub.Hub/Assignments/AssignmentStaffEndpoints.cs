@@ -1,0 +1,201 @@
+using System.IO.Compression;
+using Classhub.Core.Courses;
+using Classhub.Hub.Assignments.Files;
+using Classhub.Hub.Auth;
+using Classhub.Hub.Pages;
+using Classhub.Storage.Assignments;
+using Classhub.Storage.Courses;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Classhub.Hub.Assignments;
+
+/// <summary>
+/// Staff actions on the course page: push (a .zip, or a folder chosen in the browser) which publishes the release
+/// and delivers it in the background, and a .zip of every student's latest submission.
+/// </summary>
+internal sealed class AssignmentStaffEndpoints(
+    CallerResolver callers,
+    CourseStore courses,
+    AssignmentStore assignments,
+    AssignmentPublisher publisher,
+    DeliveryJobs jobs,
+    AssignmentOptions options,
+    FormGuard forms,
+    PageRenderer pages)
+{
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        var e = app.ServiceProvider.GetRequiredService<AssignmentStaffEndpoints>();
+        app.MapPost("/hub/courses/{id}/assignments/push", e.Push);
+        app.MapGet("/hub/courses/{id}/assignments/{name}/submissions.zip", e.Download);
+    }
+
+    /// <summary>The push form and the progress of the last page-started delivery of each assignment.</summary>
+    public string Form(HttpContext context, string courseId)
+    {
+        var progress = string.Concat(assignments.List(courseId).Select(a => (a, Job: jobs.Find(courseId, a.Name))).Where(x => x.Job is not null).Select(x =>
+            $"<p class=\"status\" role=\"status\" data-delivery=\"{Html.Attr(x.a.Name)}\">{Html.E(x.a.Name)} release {x.Job!.Release}: delivered to {x.Job.Done} of {x.Job.Total} students{(x.Job.Failed > 0 ? $", {x.Job.Failed} failed" : "")}{(x.Job.Finished ? " — done" : " — in progress (reload to update)")}</p>"));
+        var downloads = string.Concat(assignments.List(courseId).Select(a =>
+            $"<li><a href=\"/hub/courses/{Html.Attr(courseId)}/assignments/{Html.Attr(a.Name)}/submissions.zip\">{Html.E(a.Name)}: latest submissions (.zip)</a></li>"));
+        return $"""
+            <section class="card" id="push-assignment"><h2>Push an assignment</h2>{progress}
+            <form method="post" action="/hub/courses/{Html.Attr(courseId)}/assignments/push" enctype="multipart/form-data">{pages.CsrfField(context)}
+            <p><label for="assignment-name">Name</label> <input id="assignment-name" name="name" required pattern="[A-Za-z0-9][A-Za-z0-9_.\-]*"></p>
+            <p><label for="assignment-zip">A .zip of the folder</label> <input id="assignment-zip" type="file" name="zip" accept=".zip,application/zip"></p>
+            <p><label for="assignment-folder">or the folder itself</label> <input id="assignment-folder" type="file" name="folder" webkitdirectory multiple></p>
+            <p><label for="assignment-section">Section (empty: everyone)</label> <input id="assignment-section" name="section"></p>
+            <p><label for="assignment-due">Due (e.g. 2026-12-01T23:59:00+01:00)</label> <input id="assignment-due" name="due"></p>
+            <p><label><input type="checkbox" name="refuse_late" value="true"> Refuse late submissions</label></p>
+            <button type="submit" class="primary">Push</button></form>
+            {(downloads.Length > 0 ? $"<h3>Collect</h3><ul>{downloads}</ul>" : "")}</section>
+            """;
+    }
+
+    private async Task Push(HttpContext context)
+    {
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = options.MaxPushBytes + (1 << 20);
+        }
+
+        if (context.Request.HasFormContentType)
+        {
+            await context.Request.ReadFormAsync(new FormOptions { MultipartBodyLengthLimit = options.MaxPushBytes + (1 << 20), ValueCountLimit = PushReader.MaxFiles + 16 }, context.RequestAborted);
+        }
+
+        if (await Staff(context) is not { } caller || await forms.ReadAsync(context) is not { } form)
+        {
+            return;
+        }
+
+        var id = (string)context.GetRouteValue("id")!;
+        var upload = Path.Combine(AssignmentOptions.Private(Path.Combine(options.DataDir, "uploads")), Guid.NewGuid().ToString("N"));
+        try
+        {
+            string source;
+            var isZip = form.Files.GetFile("zip") is { Length: > 0 };
+            if (isZip)
+            {
+                source = upload + ".zip";
+                await using var target = File.Create(source);
+                await form.Files.GetFile("zip")!.CopyToAsync(target, context.RequestAborted);
+            }
+            else if (form.Files.GetFiles("folder") is { Count: > 0 } files)
+            {
+                source = AssignmentOptions.Private(upload);
+                foreach (var file in files)
+                {
+                    // Browsers send "folder/sub/file.txt"; the top folder is the one chosen, so it is dropped.
+                    var relative = file.FileName.Replace('\\', '/');
+                    relative = relative.Contains('/', StringComparison.Ordinal) ? relative[(relative.IndexOf('/', StringComparison.Ordinal) + 1)..] : relative;
+                    if (RelativePath.Problem(relative) is { } problem)
+                    {
+                        await pages.Error(context, StatusCodes.Status400BadRequest, "Push refused", $"'{file.FileName}': {problem}. Nothing was pushed.");
+                        return;
+                    }
+
+                    var path = Path.Combine(source, relative);
+                    Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                    await using var target = File.Create(path);
+                    await file.CopyToAsync(target, context.RequestAborted);
+                }
+            }
+            else
+            {
+                await pages.Error(context, StatusCodes.Status400BadRequest, "Nothing to push", "Choose a .zip file or a folder, then push again.");
+                return;
+            }
+
+            DateTimeOffset? due = null;
+            if (form["due"].ToString() is { Length: > 0 } dueText)
+            {
+                if (!DateTimeOffset.TryParse(dueText, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var parsed))
+                {
+                    await pages.Error(context, StatusCodes.Status400BadRequest, "Bad due date", $"'{dueText}' is not a date; write it like 2026-12-01T23:59:00+01:00.");
+                    return;
+                }
+
+                due = parsed;
+            }
+
+            var section = form["section"].ToString() is { Length: > 0 } s ? s : null;
+            var result = publisher.Publish(new PushRequest(id, form["name"].ToString().Trim(), source, isZip, section, due, form["refuse_late"] == "true" ? true : null, caller.Name));
+            if (!result.Ok)
+            {
+                await pages.Error(context, StatusCodes.Status400BadRequest, "Push refused", result.Failure.UserMessage);
+                return;
+            }
+
+            var release = result.Value;
+            var total = courses.Members(id).Count(m => m is { Role: CourseRole.Student, IsActive: true } && release.Assignment.IsFor(m.Section));
+            jobs.Start(id, release.Assignment.Name, release.Release, total);
+            var warnings = release.Warnings.Count == 0 ? "" : "<p>Skipped:</p><ul>" + string.Concat(release.Warnings.Select(w => $"<li>{Html.E(w)}</li>")) + "</ul>";
+            await pages.Render(context, "Pushed", $"<section class=\"card wide\"><h1>Release {release.Release} of {Html.E(release.Assignment.Name)}</h1><p class=\"status ok\" role=\"status\">{release.Files.Count} files; delivering to {total} students in the background.</p>{warnings}<p><a class=\"button\" href=\"/hub/courses/{Html.Attr(id)}\">Back to the course (shows progress)</a></p></section>");
+        }
+        finally
+        {
+            if (Directory.Exists(upload))
+            {
+                Directory.Delete(upload, recursive: true);
+            }
+
+            File.Delete(upload + ".zip");
+        }
+    }
+
+    private async Task Download(HttpContext context)
+    {
+        if (await Staff(context) is null)
+        {
+            return;
+        }
+
+        var id = (string)context.GetRouteValue("id")!;
+        var name = (string)context.GetRouteValue("name")!;
+        if (assignments.Find(id, name) is null)
+        {
+            await pages.Error(context, StatusCodes.Status404NotFound, "No such assignment", $"{id} has no assignment {name}.");
+            return;
+        }
+
+        context.Response.ContentType = "application/zip";
+        context.Response.Headers.ContentDisposition = $"attachment; filename=\"{id}-{name}-submissions.zip\"";
+        var buffer = new MemoryStream();
+        using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            foreach (var s in assignments.LatestSubmissions(id, name))
+            {
+                foreach (var file in Directory.EnumerateFiles(s.Folder, "*", SearchOption.AllDirectories))
+                {
+                    zip.CreateEntryFromFile(file, $"{s.UserName}/{Path.GetRelativePath(s.Folder, file).Replace('\\', '/')}");
+                }
+            }
+        }
+
+        buffer.Position = 0;
+        await buffer.CopyToAsync(context.Response.Body, context.RequestAborted);
+    }
+
+    private async Task<Caller?> Staff(HttpContext context)
+    {
+        var caller = callers.Resolve(context);
+        if (caller is null)
+        {
+            context.Response.Redirect("/hub/login?next=" + Uri.EscapeDataString(context.Request.Path));
+            return null;
+        }
+
+        var id = (string)context.GetRouteValue("id")!;
+        if (!caller.IsAdmin && courses.Member(id, caller.UserId) is not { IsStaff: true, IsActive: true })
+        {
+            await pages.Error(context, StatusCodes.Status403Forbidden, "Staff only", $"Only the instructors and TAs of {id} can do this.");
+            return null;
+        }
+
+        return caller;
+    }
+}

@@ -1,0 +1,140 @@
+using Classhub.Core.Users;
+using Classhub.Hub.Assignments.Files;
+using Microsoft.Win32.SafeHandles;
+
+namespace Classhub.Hub.Assignments;
+
+/// <summary>What delivering one release to one student did.</summary>
+internal sealed record DeliveryOutcome(string UserName, int Release, int Written, int Unchanged, IReadOnlyList<string> Conflicts, string? Error, IReadOnlyDictionary<string, string> Recorded);
+
+/// <summary>
+/// Writes a release into <c>~/&lt;course&gt;/&lt;assignment&gt;/</c> of one student, as root without following any link.
+/// The rule (nbgitpuller's): a missing file is written (deleted files come back); a file still as it was delivered is
+/// replaced by the new version; a file the student edited is never touched — the new version is written beside it
+/// as <c>name (release N).ext</c> and reported as a conflict. Files the release no longer has are left alone.
+/// </summary>
+internal static class StudentDelivery
+{
+    public static DeliveryOutcome Deliver(
+        HomeAccount account,
+        bool chown,
+        string course,
+        string assignment,
+        int release,
+        string releaseFiles,
+        IReadOnlyList<ReleaseFile> files,
+        IReadOnlyDictionary<string, string> previous)
+    {
+        FileOwner? owner = chown ? new FileOwner(account.Uid, account.Gid) : null;
+        var recorded = new Dictionary<string, string>(StringComparer.Ordinal);
+        var conflicts = new List<string>();
+        int written = 0, unchanged = 0;
+        using var home = SafeDirectory.OpenRoot(account.Home);
+        using var courseDir = home.OpenOrCreateChild(course, owner);
+        using var folders = new FolderCache(courseDir.OpenOrCreateChild(assignment, owner), owner);
+        foreach (var file in files)
+        {
+            var (dir, name) = folders.ParentOf(file.Path);
+            var current = dir.Stat(name);
+            if (current is null)
+            {
+                Write(dir, name, releaseFiles, file, owner);
+                recorded[file.Path] = file.Sha256;
+                written++;
+                continue;
+            }
+
+            var hash = current.Value.IsRegular ? dir.HashOf(name) : null;
+            if (hash == file.Sha256)
+            {
+                recorded[file.Path] = file.Sha256;
+                unchanged++;
+                continue;
+            }
+
+            if (hash is not null && previous.TryGetValue(file.Path, out var delivered) && delivered == hash)
+            {
+                Write(dir, name, releaseFiles, file, owner);
+                recorded[file.Path] = file.Sha256;
+                written++;
+                continue;
+            }
+
+            // Edited by the student (or something else is in the way): keep theirs, write ours beside it.
+            var beside = FreeBesideName(dir, name, release, file.Sha256);
+            if (beside is not null)
+            {
+                Write(dir, beside, releaseFiles, file, owner);
+                written++;
+            }
+
+            var folder = file.Path.Contains('/', StringComparison.Ordinal) ? file.Path[..(file.Path.LastIndexOf('/') + 1)] : "";
+            conflicts.Add($"{file.Path} → {folder}{beside ?? RelativePath.Beside(name, $"release {release}")}");
+            if (previous.TryGetValue(file.Path, out var kept))
+            {
+                recorded[file.Path] = kept;
+            }
+        }
+
+        return new DeliveryOutcome(account.Name, release, written, unchanged, conflicts, null, recorded);
+    }
+
+    /// <summary>"name (release N).ext", or a numbered variant when that name holds something else; null when it already holds this version.</summary>
+    private static string? FreeBesideName(SafeDirectory dir, string name, int release, string sha256)
+    {
+        for (var i = 1; ; i++)
+        {
+            var candidate = RelativePath.Beside(name, i == 1 ? $"release {release}" : $"release {release}, {i}");
+            var stat = dir.Stat(candidate);
+            if (stat is null)
+            {
+                return candidate;
+            }
+
+            if (stat.Value.IsRegular && dir.HashOf(candidate) == sha256)
+            {
+                return null;
+            }
+        }
+    }
+
+    private static void Write(SafeDirectory dir, string name, string releaseFiles, ReleaseFile file, FileOwner? owner)
+    {
+        using SafeFileHandle source = File.OpenHandle(Path.Combine(releaseFiles, file.Path));
+        dir.WriteFile(name, source, owner);
+    }
+
+    /// <summary>The open folders of one delivery, created (owned by the student) as needed.</summary>
+    private sealed class FolderCache(SafeDirectory root, FileOwner? owner) : IDisposable
+    {
+        private readonly Dictionary<string, SafeDirectory> _open = new(StringComparer.Ordinal) { [""] = root };
+
+        public (SafeDirectory Dir, string Name) ParentOf(string path)
+        {
+            var cut = path.LastIndexOf('/');
+            return cut < 0 ? (root, path) : (Folder(path[..cut]), path[(cut + 1)..]);
+        }
+
+        public void Dispose()
+        {
+            foreach (var dir in _open.Values)
+            {
+                dir.Dispose();
+            }
+        }
+
+        private SafeDirectory Folder(string path)
+        {
+            if (_open.TryGetValue(path, out var dir))
+            {
+                return dir;
+            }
+
+            var cut = path.LastIndexOf('/');
+            var parent = cut < 0 ? root : Folder(path[..cut]);
+            var opened = parent.OpenOrCreateChild(cut < 0 ? path : path[(cut + 1)..], owner);
+            _open[path] = opened;
+            return opened;
+        }
+    }
+}
