@@ -67,7 +67,10 @@ internal static class SystemdRunCommand
         foreach (var dataset in datasets)
         {
             // A leading '-' would make a missing source non-fatal; a course without its data should fail loudly.
-            argv.Add($"--property=BindReadOnlyPaths={dataset.Source}:{home}/datasets/{dataset.Name}");
+            // An unnamed dataset is the hub's per-user tree of read-only mounts (a shared mount point): bound onto
+            // ~/datasets, datasets the hub mounts there later propagate into the running unit.
+            var target = dataset.Name.Length == 0 ? $"{home}/datasets" : $"{home}/datasets/{dataset.Name}";
+            argv.Add($"--property=BindReadOnlyPaths={dataset.Source}:{target}");
         }
 
         argv.Add("--");

@@ -117,7 +117,8 @@ internal sealed class SystemdSpawner : ISpawner
         EnvironmentFile.Write(envPath, envText);
         var limits = SystemdRunCommand.Merge(request.Limits, _options.DefaultLimits);
         var listen = new[] { $"--ip={host}", string.Create(CultureInfo.InvariantCulture, $"--port={port}") };
-        var argv = SystemdRunCommand.Build(unit, request.UserName, account.Name, account.Home, limits, _options.Datasets, envPath, request.LogPath, programPath, request.Command.Skip(1).Concat(listen));
+        IReadOnlyList<Dataset> datasets = request.DatasetRoot is { } root ? [.. _options.Datasets, new Dataset("", root)] : _options.Datasets;
+        var argv = SystemdRunCommand.Build(unit, request.UserName, account.Name, account.Home, limits, datasets, envPath, request.LogPath, programPath, request.Command.Skip(1).Concat(listen));
 
         var state = new SystemdState(unit, host, port, account.Name);
         ProcessResult run;

@@ -9,7 +9,8 @@ namespace Classhub.Composition;
 
 /// <summary>
 /// Where assignments are delivered: as root, the Unix account of the same name (the spawner's accounts, created with
-/// useradd when missing); otherwise (development) folders under <c>&lt;data dir&gt;/homes/</c>.
+/// useradd when missing, with the local spawner's settings or their defaults under the systemd spawner); otherwise
+/// (development) folders under <c>&lt;data dir&gt;/homes/</c>.
 /// </summary>
 internal static class AssignmentHomes
 {
@@ -17,7 +18,7 @@ internal static class AssignmentHomes
     {
         services.AddSingleton(Options(dataDir, config));
         services.AddSingleton<IUnixAccounts>(sp => Environment.IsPrivilegedProcess
-            ? new SystemUnixAccounts(sp.GetRequiredService<LocalProcessSpawnerOptions>(), sp.GetRequiredService<IProcessRunner>(), sp.GetRequiredService<ILogger<SystemUnixAccounts>>())
+            ? new SystemUnixAccounts(sp.GetService<LocalProcessSpawnerOptions>() ?? new LocalProcessSpawnerOptions(), sp.GetRequiredService<IProcessRunner>(), sp.GetRequiredService<ILogger<SystemUnixAccounts>>())
             : new DevHomeAccounts(dataDir));
         return services;
     }

@@ -112,6 +112,15 @@ public sealed class SystemdSpawnerTests : IDisposable
     }
 
     [Fact]
+    public async Task Start_HubDatasetRoot_BoundReadOnlyOntoDatasetsFolder()
+    {
+        await Spawner(new SystemdSpawnerOptions()).StartAsync(Request() with { DatasetRoot = "/run/classhub/datasets/x" }, CancellationToken.None);
+
+        var run = Assert.Single(_runner.CallsTo("systemd-run"));
+        Assert.Contains($"--property=BindReadOnlyPaths=/run/classhub/datasets/x:/home/{_user.Name}/datasets", run);
+    }
+
+    [Fact]
     public async Task Start_SystemdRunFails_FailureWithItsMessage_EnvironmentFileRemoved()
     {
         _runner.SystemdRunResult = new(1, "", "Job failed. See \"journalctl -xe\" for details.");
