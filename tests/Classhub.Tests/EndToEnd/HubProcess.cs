@@ -73,12 +73,8 @@ public sealed class HubProcess : IAsyncDisposable
         return new HubProcess(dir, port ?? FreePort());
     }
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    /// <summary>A loopback port nobody listens on, never the same twice in one test run (the kernel may reuse one).</summary>
+    public static int FreePort() => Acme.Tests.Infrastructure.FreePort.Next();
 
     /// <summary>Starts <c>classhub serve</c> with plain HTTP on <see cref="Url"/> and waits until /hub/health answers 200.</summary>
     public Task StartAsync(params string[] extraArgs) =>
