@@ -250,7 +250,14 @@ class ClassHub:
         return self.base + "/hub/login", body, {"Cookie": "classhub-csrf=" + csrf}
 
     def proxy_headers(self):
-        return {"Authorization": "token " + self.token}
+        return {"Authorization": "token " + getattr(self, "owner_token", self.token)}
+
+    def owner_setup(self, name):
+        """Proxy requests carry the owner's own token (a student's scopes), checked by the hub on every request."""
+        self.owner_token = self.cli("token", "create", name).strip().splitlines()[-1].strip()
+
+    def proxy_processes(self):
+        return [self.proc.pid]
 
     def stop(self):
         for u in ALL_USERS:
@@ -323,6 +330,12 @@ c.JupyterHub.load_roles = [{'name': 'bench', 'scopes': ['admin:users', 'admin:se
         # DummyAuthenticator: any password; no KDF at all. JupyterHub 3.0's login form has no XSRF field.
         body = "username=%s&password=bench-password" % LOGIN_USER
         return self.base + "/hub/login?next=%2Fhub%2Fhome", body, {}
+
+    def owner_setup(self, name):
+        pass
+
+    def proxy_processes(self):
+        return [p for p in self.processes() if p != self.proc.pid]
 
     def proxy_headers(self):
         return {}  # CHP forwards without any check; the single-user server would check (nginx here does not)
@@ -409,8 +422,30 @@ def wrk(url, headers=None, script=None, conns=CONNS, seconds=WRK_SECONDS):
             "socket_errors": errs.group(1) if errs else ""}
 
 
-def hub_rss_mb(sysm):
-    return sum(rss_kb(p) for p in sysm.processes()) / 1024.0
+def cpu_seconds(pids):
+    """utime + stime of the processes, in seconds (robust to a noisy machine, unlike req/s)."""
+    total = 0
+    for pid in pids:
+        try:
+            with open("/proc/%d/stat" % pid) as f:
+                stat = f.read()
+            fields = stat[stat.rindex(")") + 2:].split()
+            total += int(fields[11]) + int(fields[12])
+        except OSError:
+            pass
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def hub_rss_mb(sysm, pids=None):
+    return sum(rss_kb(p) for p in (pids or sysm.processes())) / 1024.0
+
+
+def rss_sampled_mb(sysm, pids=None, n=3):
+    vals = []
+    for _ in range(n):
+        vals.append(hub_rss_mb(sysm, pids))
+        time.sleep(0.3)
+    return statistics.median(vals)
 
 
 def measure_cold_start(cls):
@@ -428,18 +463,23 @@ def measure_cold_start(cls):
     record("idle RSS after start (hub + proxy processes)", cls.name, "MB", rss, states)
 
 
-def measure_direct_and_proxy(sysm, direct_url):
+def measure_direct_and_proxy(sysm, direct_url, direct_pid):
     ds, ps, dstates, pstates = [], [], [], []
     for i in range(REPS):
         dstates.append(wait_quiet("direct nginx rep %d" % (i + 1)))
+        c0 = cpu_seconds([direct_pid])
         ds.append(wrk(direct_url))
+        ds[-1]["cpu_us"] = (cpu_seconds([direct_pid]) - c0) * 1e6 / max(1, ds[-1]["rps"] * WRK_SECONDS)
         pstates.append(wait_quiet("%s proxy rep %d" % (sysm.name, i + 1)))
+        c0 = cpu_seconds(sysm.proxy_processes())
         ps.append(wrk("%s/user/%s/small.html" % (sysm.base, WEB_USER), sysm.proxy_headers()))
+        ps[-1]["cpu_us"] = (cpu_seconds(sysm.proxy_processes()) - c0) * 1e6 / max(1, ps[-1]["rps"] * WRK_SECONDS)
     for label, runs, states, who in (("direct", ds, dstates, "direct (measured in the %s phase)" % sysm.name), ("proxy", ps, pstates, sysm.name)):
         extra = {"non2xx3xx": [r["non2xx3xx"] for r in runs], "socket_errors": [r["socket_errors"] for r in runs], "phase": sysm.name}
         record("proxy throughput to nginx (small file, keep-alive, %d conns)" % CONNS, who, "req/s", [r["rps"] for r in runs], states, extra)
         record("latency p99 at the same load", who, "ms", [r["p99_ms"] for r in runs], states, extra)
         record("latency p50 at the same load", who, "ms", [r["p50_ms"] for r in runs], states, extra)
+        record("CPU per request in the proxy process (nginx itself for direct)", who, "µs", [r["cpu_us"] for r in runs], states, extra)
 
 
 def measure_login(sysm):
@@ -537,27 +577,29 @@ def measure_websockets(sysm):
     hdrs = ["--header=%s: %s" % kv for kv in sysm.proxy_headers().items()]
     for i in range(REPS):
         states.append(wait_quiet("%s websockets rep %d" % (sysm.name, i + 1)))
-        before = hub_rss_mb(sysm)
+        before = rss_sampled_mb(sysm)
+        before_proxy = rss_sampled_mb(sysm, sysm.proxy_processes())
         p = subprocess.Popen([WSBENCH, "hold", "--count=%d" % WS_COUNT, "--seconds=%d" % WS_SECONDS] + urls + hdrs, stdout=subprocess.PIPE, text=True)
         first = p.stdout.readline()
-        time.sleep(WS_SECONDS / 2.0)
-        during = hub_rss_mb(sysm)
+        time.sleep(max(0.0, WS_SECONDS / 2.0 - 1.8))
+        during = rss_sampled_mb(sysm)
+        during_proxy = rss_sampled_mb(sysm, sysm.proxy_processes())
         result = json.loads(p.stdout.readline())
         p.wait()
         log("%s websockets: %s; %s" % (sysm.name, first.strip(), result))
         idle20.append(before)
         with_ws.append(during)
-        per_ws.append((during - before) * 1024.0 / max(1, result["opened"]))
+        per_ws.append((during_proxy - before_proxy) * 1024.0 / max(1, result["opened"]))
         alive.append(result["alive"])
         time.sleep(3)
     record("RSS with %d running servers (hub + proxy)" % SERVERS, sysm.name, "MB", idle20, states)
     record("RSS with %d running servers and %d open WebSockets (hub + proxy)" % (SERVERS, WS_COUNT), sysm.name, "MB", with_ws, states)
-    record("RSS per open WebSocket (hub + proxy)", sysm.name, "KB", per_ws, states)
+    record("RSS per open WebSocket (proxy process: CHP / classhub)", sysm.name, "KB", per_ws, states)
     record("%d WebSockets held %d s through the proxy: alive" % (WS_COUNT, WS_SECONDS), sysm.name, "sockets", alive, states)
     stop_servers(sysm, WS_USERS)
 
 
-def run_system(cls, direct_url):
+def run_system(cls, direct_url, direct_pid):
     if want("cold"):
         measure_cold_start(cls)
     sysm = cls()
@@ -569,8 +611,9 @@ def run_system(cls, direct_url):
             sysm.add_user(WEB_USER)
             spawn(sysm, WEB_USER)
             wait_ready(sysm, [WEB_USER])
+            sysm.owner_setup(WEB_USER)
             wait_http("%s/user/%s/small.html" % (sysm.base, WEB_USER)) if not sysm.proxy_headers() else None
-            measure_direct_and_proxy(sysm, direct_url)
+            measure_direct_and_proxy(sysm, direct_url, direct_pid)
         if want("login"):
             measure_login(sysm)
         if want("ws"):
@@ -634,6 +677,9 @@ def report(meta):
         "classhub − direct = %s" % (("%+.2f ms" % (cp["median"] - cdp["median"])) if cp and cdp else "-"), "≤ direct + 1 ms")
     add("latency p50 at the same load", med("latency p50", "jupyterhub"), med("latency p50", "classhub"),
         med("latency p50", "direct (measured in the classhub phase)"), "", "")
+    jcpu, ccpu = med("CPU per request", "jupyterhub"), med("CPU per request", "classhub")
+    add("CPU per proxied request (proxy process; direct: nginx)", jcpu, ccpu, med("CPU per request", "direct (measured in the classhub phase)"),
+        "classhub/CHP %s" % rtxt(ratio(ccpu, jcpu), "%.3f×"), "(explains throughput)")
     ji, ci = med("idle RSS", "jupyterhub"), med("idle RSS", "classhub")
     add("idle RSS after start (hub + proxy)", ji, ci, None, "classhub/JH+CHP %s" % rtxt(ratio(ci, ji), "%.3f×"), "≤ 0.2×")
     add("RSS with %d running servers" % SERVERS, med("RSS with %d running servers (" % SERVERS, "jupyterhub"), med("RSS with %d running servers (" % SERVERS, "classhub"), None, "", "report")
@@ -667,7 +713,8 @@ def report(meta):
               "- \"direct\" is the same nginx config (1 worker, keep-alive) without a proxy, measured interleaved with each system's repetitions; the table's direct column is the classhub phase's.",
               "- Login: JupyterHub's DummyAuthenticator (no password hashing at all) vs classhub's local authenticator with a user added under CLASSHUB_BENCH_PASSWORD_ITERATIONS=1 (a benchmark-only setting read by `classhub user add` only), CSRF cookie + field included. Both answer 302 with a new session cookie.",
               "- Spawn burst: JupyterHub's LocalProcessSpawner and classhub's local-process spawner, both as root starting servers as the same pre-created Unix users; \"own start-up\" starts the same %d servers directly with setpriv, no hub." % SERVERS,
-              "- RSS: VmRSS of the hub process (+ the CHP node process for JupyterHub), from /proc/PID/status. Per-WebSocket cost = (RSS while %d sockets are open − RSS before) / sockets opened." % WS_COUNT]
+              "- RSS: VmRSS of the hub process (+ the CHP node process for JupyterHub), from /proc/PID/status, median of 3 samples 0.3 s apart. Per-WebSocket cost = (proxy process RSS while %d sockets are open − before) / sockets opened; the proxy process is CHP for JupyterHub (its hub is not on the WebSocket path) and the one classhub process." % WS_COUNT,
+              "- CPU per request = (utime+stime of the proxy process during the wrk run) / requests served: unlike req/s it hardly depends on what else the machine is doing."]
     return "\n".join(lines) + "\n"
 
 
@@ -698,7 +745,7 @@ def main():
         direct_url = "http://127.0.0.1:%d/user/%s/small.html" % (dport, WEB_USER)
         wait_http(direct_url)
         for s in SYSTEMS:
-            run_system({"jupyterhub": JupyterHubCHP, "classhub": ClassHub}[s], direct_url)
+            run_system({"jupyterhub": JupyterHubCHP, "classhub": ClassHub}[s], direct_url, direct.pid)
     finally:
         stop(direct)
     meta["load_end"] = loadavg()
