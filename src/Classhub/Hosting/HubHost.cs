@@ -31,6 +31,7 @@ internal static class HubHost
             return CommandLine.Failed;
         }
 
+        Spawning.Unix.OpenFiles.RaiseSoftLimit();
         DataDirectory.Ensure(plan.DataDir);
         using var dataLock = DataDirLock.TryAcquire(plan.DataDir);
         if (dataLock is null)
