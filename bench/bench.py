@@ -259,6 +259,10 @@ class ClassHub:
     def proxy_processes(self):
         return [self.proc.pid]
 
+    def ws_headers(self):
+        """The WebSockets go to 20 users' servers: an admin token (access:servers on all) opens them all."""
+        return {"Authorization": "token " + self.token}
+
     def stop(self):
         for u in ALL_USERS:
             http("DELETE", "%s/hub/api/users/%s/server" % (self.base, u), self.auth, timeout=5) if hasattr(self, "auth") else None
@@ -337,6 +341,9 @@ c.JupyterHub.load_roles = [{'name': 'bench', 'scopes': ['admin:users', 'admin:se
     def proxy_processes(self):
         return [p for p in self.processes() if p != self.proc.pid]
 
+    def ws_headers(self):
+        return {}
+
     def proxy_headers(self):
         return {}  # CHP forwards without any check; the single-user server would check (nginx here does not)
 
@@ -350,6 +357,26 @@ def spawn(sysm, name):
     status, body = http("POST", "%s/hub/api/users/%s/server" % (sysm.base, name), sysm.auth, timeout=60)
     if status not in (201, 202):
         raise RuntimeError("%s: spawning %s: %s %s" % (sysm.name, name, status, body[:300]))
+
+
+def spawn_all(sysm, names):
+    """POSTs every spawn at once, one thread each: both hubs hold a POST open until the server is ready or a
+    slow-spawn timeout passes (JupyterHub: 10 s), so POSTs sent one after the other would not be a burst."""
+    import threading
+    errors = []
+
+    def one(n):
+        try:
+            spawn(sysm, n)
+        except Exception as e:  # noqa: BLE001 - reported below
+            errors.append(e)
+    threads = [threading.Thread(target=one, args=(n,)) for n in names]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if errors:
+        raise errors[0]
 
 
 def is_ready(sysm, name):
@@ -555,8 +582,7 @@ def measure_spawn_burst(sysm):
         base.append(singleuser_baseline(sysm.base + "/hub/api"))
         states.append(wait_quiet("%s spawn burst rep %d" % (sysm.name, i + 1)))
         t0 = time.time()
-        for n in NB_USERS:
-            spawn(sysm, n)
+        spawn_all(sysm, NB_USERS)
         wait_ready(sysm, NB_USERS)
         runs.append(time.time() - t0)
         stop_servers(sysm, NB_USERS)
@@ -567,14 +593,13 @@ def measure_spawn_burst(sysm):
 def measure_websockets(sysm):
     for n in WS_USERS:
         sysm.add_user(n)
-    for n in WS_USERS:
-        spawn(sysm, n)
+    spawn_all(sysm, WS_USERS)
     wait_ready(sysm, WS_USERS)
     time.sleep(2)
     idle20, with_ws, alive, states, per_ws = [], [], [], [], []
     ws_base = sysm.base.replace("http://", "ws://")
     urls = ["--url=%s/user/%s/echo" % (ws_base, n) for n in WS_USERS]
-    hdrs = ["--header=%s: %s" % kv for kv in sysm.proxy_headers().items()]
+    hdrs = ["--header=%s: %s" % kv for kv in sysm.ws_headers().items()]
     for i in range(REPS):
         states.append(wait_quiet("%s websockets rep %d" % (sysm.name, i + 1)))
         before = rss_sampled_mb(sysm)
@@ -701,7 +726,7 @@ def report(meta):
              "Command: `%s`  " % meta["command"],
              "Machine: %s cores, %s; load average at start %s, at end %s.  " % (meta["cpus"], meta["kernel"], meta["load_start"], meta["load_end"]),
              "Versions: %s.  " % meta["versions"],
-             "Each cell: median (min–max) of %d repetitions (cold start: %d runs); ⚠noisy = the 1-minute load average was ≥ %.1f when a repetition began (the harness waited up to %ss for a quiet machine, then went on). Every repetition's load averages are in the JSON." % (REPS, COLD_RUNS, QUIET, int(QUIET_TIMEOUT)),
+             "Each cell: median (min–max) of %d repetitions (cold start: %d runs); ⚠noisy = the 1-minute load average was ≥ %.1f when a repetition began (the harness waited up to %ss for a quiet machine, then went on). Every repetition's load averages are in the JSON." % (meta.get("reps", REPS), COLD_RUNS, meta.get("quiet_threshold", QUIET), int(meta.get("quiet_timeout_s", QUIET_TIMEOUT))),
              "",
              "| metric | JupyterHub + CHP | classhub | ratio | direct (no proxy) | target |",
              "| --- | --- | --- | --- | --- | --- |"]
@@ -730,7 +755,32 @@ def versions():
         jh, chp, out(["node", "--version"]), subprocess.run(["nginx", "-v"], capture_output=True, text=True).stderr.strip().split("/")[-1], out(["wrk", "--version"]).split(" Copyright")[0])
 
 
+def merge(files):
+    """BENCH_MERGE=a.json,b.json: one report from several runs; a later file's figures replace the same metric+system."""
+    meta, merged = None, {}
+    for path in files:
+        with open(path) as f:
+            data = json.load(f)
+        meta = meta or data["meta"]
+        meta.setdefault("merged", []).append({"file": os.path.basename(path), "command": data["meta"]["command"], "time": data["meta"]["time"]})
+        for r in data["results"]:
+            merged[(r["metric"], r["system"])] = dict(r, source=os.path.basename(path))
+    RESULTS.extend(merged.values())
+    meta["command"] = " + ".join(m["command"] for m in meta["merged"])
+    return meta
+
+
 def main():
+    if os.environ.get("BENCH_MERGE"):
+        meta = merge(os.environ["BENCH_MERGE"].split(","))
+        stem = os.path.join(HERE, "results", "%s-%s%s" % (meta["date"], meta["host"], os.environ.get("BENCH_SUFFIX", "")))
+        with open(stem + ".json", "w") as f:
+            json.dump({"meta": meta, "results": RESULTS}, f, indent=1)
+        md = report(meta)
+        with open(stem + ".md", "w") as f:
+            f.write(md)
+        print(md)
+        return
     meta = {"date": time.strftime("%Y-%m-%d"), "time": time.strftime("%H:%M:%S"), "host": socket.gethostname(), "cpus": os.cpu_count(),
             "kernel": os.uname().release, "load_start": loadavg(), "command": os.environ.get("BENCH_COMMAND", "bench/run.sh"),
             "versions": versions(), "reps": REPS, "quiet_threshold": QUIET, "quiet_timeout_s": QUIET_TIMEOUT,
