@@ -22,6 +22,7 @@ internal sealed class CallerResolver
     private readonly CourseStore _courses;
     private readonly ConcurrentDictionary<string, Caller> _bySession = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Caller> _byToken = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Caller>.AlternateLookup<ReadOnlySpan<char>> _byTokenBySpan;
 
     public CallerResolver(SessionStore sessions, TokenStore tokens, UserStore users, CourseStore courses, ChangeWatcher changes)
     {
@@ -29,6 +30,7 @@ internal sealed class CallerResolver
         _sessions = sessions;
         _tokens = tokens;
         _users = users;
+        _byTokenBySpan = _byToken.GetAlternateLookup<ReadOnlySpan<char>>();
         changes.Changed += Invalidate;
     }
 
@@ -46,7 +48,9 @@ internal sealed class CallerResolver
             return cached as Caller;
         }
 
-        var caller = TokenOf(context.Request) is { } token ? FromToken(token) : null;
+        var header = TokenInHeader(context.Request.Headers.Authorization.ToString());
+        var caller = !header.IsEmpty ? FromToken(header)
+            : context.Request.Query["token"].ToString() is { Length: > 0 } q ? FromToken(q) : null;
         if (caller is null && context.Request.Cookies[HubCookies.Session] is { Length: > 0 } sessionId)
         {
             caller = FromSession(sessionId);
@@ -68,6 +72,10 @@ internal sealed class CallerResolver
             ? null
             : new Caller(user.Id, user.Name, user.User.IsAdmin, Scopes.ForUser(user.Name, user.User.IsAdmin), id, null);
     });
+
+    /// <summary>The proxy's path: a cache hit needs no string for the token.</summary>
+    private Caller? FromToken(ReadOnlySpan<char> token) =>
+        _byTokenBySpan.TryGetValue(token, out var hit) ? hit : FromToken(token.ToString());
 
     public Caller? FromToken(string token) => Cached(_byToken, token, t =>
     {
@@ -107,16 +115,26 @@ internal sealed class CallerResolver
 
     private static string? TokenOf(HttpRequest request)
     {
-        var header = request.Headers.Authorization.ToString();
+        var header = TokenInHeader(request.Headers.Authorization.ToString());
+        if (!header.IsEmpty)
+        {
+            return header.ToString();
+        }
+
+        return request.Query["token"].ToString() is { Length: > 0 } q ? q : null;
+    }
+
+    /// <summary>The token of an <c>Authorization: token|bearer …</c> header, or empty.</summary>
+    private static ReadOnlySpan<char> TokenInHeader(string header)
+    {
         foreach (var scheme in (ReadOnlySpan<string>)["token ", "bearer "])
         {
             if (header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase))
             {
-                var value = header[scheme.Length..].Trim();
-                return value.Length > 0 ? value : null;
+                return header.AsSpan(scheme.Length).Trim();
             }
         }
 
-        return request.Query["token"].ToString() is { Length: > 0 } q ? q : null;
+        return [];
     }
 }

@@ -36,15 +36,38 @@ internal static class Scopes
     /// <summary>True when <paramref name="held"/> grants <paramref name="scope"/> on <paramref name="owner"/>'s things.</summary>
     public static bool Allows(IReadOnlyCollection<string> held, string scope, string owner)
     {
+        // Asked on every proxied request: compared piecewise so that no filter string is built per check.
         foreach (var h in held)
         {
-            if (h == scope || h == $"{scope}!user={owner}" || h == $"{scope}!server={owner}/")
+            if (Grants(h, scope, owner))
             {
                 return true;
             }
         }
 
         return false;
+    }
+
+    /// <summary>True when <paramref name="held"/> is <c>scope</c>, <c>scope!user=OWNER</c> or <c>scope!server=OWNER/</c>.</summary>
+    private static bool Grants(string held, string scope, string owner)
+    {
+        if (!held.StartsWith(scope, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var rest = held.AsSpan(scope.Length);
+        if (rest.IsEmpty)
+        {
+            return true;
+        }
+
+        if (rest.StartsWith("!user=", StringComparison.Ordinal))
+        {
+            return rest[6..].SequenceEqual(owner);
+        }
+
+        return rest.StartsWith("!server=", StringComparison.Ordinal) && rest.EndsWith("/", StringComparison.Ordinal) && rest[8..^1].SequenceEqual(owner);
     }
 
     public static bool AllowsAny(IReadOnlyCollection<string> held, string scope) =>

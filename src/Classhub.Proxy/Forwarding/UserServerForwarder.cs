@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using Microsoft.AspNetCore.Http;
 using Yarp.ReverseProxy.Forwarder;
@@ -14,6 +13,8 @@ internal sealed class UserServerForwarder : IDisposable
     private readonly IHttpForwarder _forwarder;
     private readonly HttpMessageInvoker _client;
     private readonly UserServerTransformer _transformer;
+    // The route table hands out the same Uri per running server, so its "http://host:port" is built once, not per request.
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<Uri, string> _prefixes = new();
     // Single-user servers speak HTTP/1.1 on loopback; asking for it avoids a version negotiation per request.
     private readonly ForwarderRequestConfig _requestConfig = new()
     {
@@ -33,7 +34,8 @@ internal sealed class UserServerForwarder : IDisposable
             AutomaticDecompression = DecompressionMethods.None,
             UseCookies = false,
             EnableMultipleHttp2Connections = true,
-            ActivityHeadersPropagator = new ReverseProxyPropagator(DistributedContextPropagator.CreateNoOutputPropagator()),
+            // No distributed tracing on this path: a browser's own traceparent header is still passed through as is.
+            ActivityHeadersPropagator = null,
             ConnectTimeout = TimeSpan.FromSeconds(15),
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(2),
             MaxConnectionsPerServer = int.MaxValue,
@@ -43,7 +45,8 @@ internal sealed class UserServerForwarder : IDisposable
     /// <summary>Forwards the request; returns the forwarder's error (None on success). The forwarder answers 502 (504 on timeout) itself when nothing was sent yet.</summary>
     public async ValueTask<ForwarderError> ForwardAsync(HttpContext context, Uri target)
     {
-        return await _forwarder.SendAsync(context, target.GetLeftPart(UriPartial.Authority), _client, _requestConfig, _transformer);
+        var prefix = _prefixes.GetValue(target, static t => t.GetLeftPart(UriPartial.Authority));
+        return await _forwarder.SendAsync(context, prefix, _client, _requestConfig, _transformer);
     }
 
     public void Dispose() => _client.Dispose();

@@ -41,6 +41,16 @@ internal static unsafe partial class LibC
     [LibraryImport("libc", EntryPoint = "close_range", SetLastError = true)]
     public static partial int CloseRange(uint first, uint last, int flags);
 
+    /// <summary>struct rlimit.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public record struct RLimit(ulong Current, ulong Max);
+
+    [LibraryImport("libc", EntryPoint = "getrlimit")]
+    public static partial int GetRLimit(int resource, RLimit* limit);
+
+    [LibraryImport("libc", EntryPoint = "setrlimit")]
+    public static partial int SetRLimit(int resource, RLimit* limit);
+
     [LibraryImport("libc", EntryPoint = "geteuid")]
     public static partial uint GetEUid();
 }

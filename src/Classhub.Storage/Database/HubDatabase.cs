@@ -30,6 +30,15 @@ internal sealed class HubDatabase
     {
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
+        // synchronous is per connection (journal_mode=WAL is per file): without this every pooled connection ran
+        // with FULL, one fdatasync per commit, which capped sign-ins (one session insert each) at the disk's pace.
+        // NORMAL under WAL stays consistent after a crash; only the last commits before a power cut can be lost.
+        using (var pragma = connection.CreateCommand())
+        {
+            pragma.CommandText = "PRAGMA synchronous=NORMAL";
+            pragma.ExecuteNonQuery();
+        }
+
         return connection;
     }
 

@@ -45,7 +45,7 @@ internal static class UserCommands
                     return Fail("user add: the password from standard input must have at least 8 characters");
                 }
 
-                hash = new PasswordHasher(PasswordHasher.DefaultIterations).Hash(password);
+                hash = new PasswordHasher(BenchIterations() ?? PasswordHasher.DefaultIterations).Hash(password);
             }
 
             var state = HubState.Open(DataDirectory.Resolve(parsed));
@@ -135,6 +135,14 @@ internal static class UserCommands
         Console.Error.WriteLine($"classhub {message}");
         return CommandLine.Failed;
     }
+
+    /// <summary>
+    /// Benchmark-only: CLASSHUB_BENCH_PASSWORD_ITERATIONS makes <c>user add</c> store a hash with that many PBKDF2
+    /// iterations, so bench/ can measure the login path without the deliberately slow KDF. Nothing else reads it;
+    /// the hasher verifies with the count stored in each hash.
+    /// </summary>
+    private static int? BenchIterations() =>
+        int.TryParse(Environment.GetEnvironmentVariable("CLASSHUB_BENCH_PASSWORD_ITERATIONS"), System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0 ? n : null;
 }
 
 internal sealed record UserListItem(string Name, bool Admin, bool Disabled, DateTimeOffset Created, DateTimeOffset? LastActivity);

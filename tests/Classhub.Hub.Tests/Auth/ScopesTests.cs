@@ -29,6 +29,10 @@ public sealed class ScopesTests
     [InlineData("servers!server=alice")]
     [InlineData("read:servers!user=alice")]
     [InlineData("servers!group=alice")]
+    [InlineData("serversX")]
+    [InlineData("servers!server=alice/x")]
+    [InlineData("servers!server=")]
+    [InlineData("servers!user=")]
     public void Allows_OtherOwnerOrScopeOrFilter_IsFalse(string held)
     {
         Assert.False(Scopes.Allows([held], Scopes.Servers, "alice"));

@@ -27,6 +27,20 @@ public sealed class HubDatabaseTests : IDisposable
     }
 
     [Fact]
+    public void Open_EveryConnection_UsesSynchronousNormal()
+    {
+        // synchronous is per connection; FULL (SQLite's default) would fsync on every commit (every sign-in).
+        for (var i = 0; i < 3; i++)
+        {
+            using var connection = _db.Database.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA synchronous";
+
+            Assert.Equal(1L, (long)command.ExecuteScalar()!);
+        }
+    }
+
+    [Fact]
     public void Migrate_RunTwice_AppliesNothingTheSecondTime()
     {
         var before = _db.Count("SELECT COUNT(*) FROM schema_migrations");

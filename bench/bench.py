@@ -1,0 +1,815 @@
+#!/usr/bin/env python3
+"""classhub vs JupyterHub 3 + configurable-http-proxy, side by side in one run on one machine.
+
+Run through bench/run.sh (which installs what is missing and builds the tools). Every figure is repeated
+(BENCH_REPS, default 3) and reported as min/median/max; before every step the harness waits for a quiet
+machine (1-minute load average below BENCH_QUIET, default 0.7) for at most BENCH_QUIET_TIMEOUT seconds, then
+goes on and marks the figure "noisy". The load averages seen before every repetition are kept with the figure.
+"""
+import json
+import os
+import pwd
+import re
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+CLASSHUB = os.environ.get("CLASSHUB_BINARY", os.path.join(ROOT, "artifacts", "classhub"))
+BACKEND = os.path.join(HERE, "backend.sh")
+WSBENCH = os.path.join(HERE, ".build", "wsbench", "wsbench")
+CHP = shutil.which("configurable-http-proxy") or "/usr/bin/configurable-http-proxy"
+REPS = int(os.environ.get("BENCH_REPS", "3"))
+COLD_RUNS = int(os.environ.get("BENCH_COLD_RUNS", "5"))
+QUIET = float(os.environ.get("BENCH_QUIET", "0.7"))
+QUIET_TIMEOUT = float(os.environ.get("BENCH_QUIET_TIMEOUT", "60"))
+WRK_SECONDS = int(os.environ.get("BENCH_WRK_SECONDS", "10"))
+CONNS = int(os.environ.get("BENCH_CONNS", "50"))
+WS_COUNT = int(os.environ.get("BENCH_WS", "1000"))
+WS_SECONDS = int(os.environ.get("BENCH_WS_SECONDS", "10"))
+SERVERS = int(os.environ.get("BENCH_SERVERS", "20"))
+ONLY = set(filter(None, os.environ.get("BENCH_ONLY", "").split(",")))  # e.g. "proxy,login" for a partial run
+SYSTEMS = [s for s in os.environ.get("BENCH_SYSTEMS", "jupyterhub,classhub").split(",") if s]
+WORK = tempfile.mkdtemp(prefix="classhub-bench-")
+RESULTS = []
+
+
+def log(*a):
+    print("[bench %s]" % time.strftime("%H:%M:%S"), *a, file=sys.stderr, flush=True)
+
+
+def want(step):
+    return not ONLY or step in ONLY
+
+
+# ---------------------------------------------------------------- machine state
+
+def loadavg():
+    with open("/proc/loadavg") as f:
+        return [float(x) for x in f.read().split()[:3]]
+
+
+def cpu_busy(seconds=1.0):
+    def snap():
+        with open("/proc/stat") as f:
+            v = [int(x) for x in f.readline().split()[1:]]
+        return sum(v), v[3] + v[4]
+    t0, i0 = snap()
+    time.sleep(seconds)
+    t1, i1 = snap()
+    return round(100.0 * (1 - (i1 - i0) / max(1, t1 - t0)), 1)
+
+
+def wait_quiet(label):
+    """Waits for load1 < QUIET (at most QUIET_TIMEOUT s); returns what the machine looked like."""
+    start = time.time()
+    while loadavg()[0] >= QUIET and time.time() - start < QUIET_TIMEOUT:
+        time.sleep(2)
+    la = loadavg()
+    busy = cpu_busy(0.5)
+    state = {"load": la, "cpu_busy_pct": busy, "waited_s": round(time.time() - start, 1), "noisy": la[0] >= QUIET}
+    log("%s: load %s, cpu busy %s%%, waited %ss%s" % (label, la, busy, state["waited_s"], " (NOISY)" if state["noisy"] else ""))
+    return state
+
+
+# ---------------------------------------------------------------- processes
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def rss_kb(pid):
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def children(pid):
+    out = []
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % d) as f:
+                stat = f.read()
+            ppid = int(stat[stat.rindex(")") + 2:].split()[1])
+            if ppid == pid:
+                out.append(int(d))
+        except (OSError, ValueError):
+            pass
+    return out
+
+
+def cmdline(pid):
+    try:
+        with open("/proc/%d/cmdline" % pid, "rb") as f:
+            return f.read().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def pids_of_uids(uids):
+    out = []
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                if os.stat("/proc/" + d).st_uid in uids:
+                    out.append(int(d))
+            except OSError:
+                pass
+    return out
+
+
+def http(method, url, headers=None, body=None, timeout=10):
+    req = urllib.request.Request(url, method=method, headers=headers or {}, data=body)
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as r:
+            return r.status, r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read()
+    except (urllib.error.URLError, OSError):
+        return 0, b""
+
+
+def wait_http(url, timeout=60, ok=(200,), proc=None):
+    end = time.time() + timeout
+    while time.time() < end:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError("process exited with %s while waiting for %s" % (proc.returncode, url))
+        status, _ = http("GET", url, timeout=2)
+        if status in ok:
+            return True
+        time.sleep(0.01)
+    raise RuntimeError("timed out waiting for %s" % url)
+
+
+def stop(proc, timeout=15):
+    if proc is None or proc.poll() is not None:
+        return
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+# ---------------------------------------------------------------- bench users (Unix accounts, same for both hubs)
+
+WEB_USER = "webu"
+WS_USERS = ["wsu%02d" % i for i in range(SERVERS)]
+NB_USERS = ["jsu%02d" % i for i in range(SERVERS)]
+LOGIN_USER = "loginu"
+ALL_USERS = [WEB_USER] + WS_USERS + NB_USERS
+
+
+def ensure_unix_users():
+    for u in ALL_USERS:
+        try:
+            pwd.getpwnam(u)
+        except KeyError:
+            subprocess.run(["useradd", "--create-home", "--shell", "/bin/sh", u], check=True)
+
+
+def bench_uids():
+    return {pwd.getpwnam(u).pw_uid for u in ALL_USERS}
+
+
+def kill_bench_servers():
+    """Ends the servers the hubs started for bench users (classhub leaves servers running by design)."""
+    for pid in pids_of_uids(bench_uids()):
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+    time.sleep(0.5)
+
+
+# ---------------------------------------------------------------- the two systems
+
+class ClassHub:
+    name = "classhub"
+
+    def __init__(self):
+        self.proc = None
+
+    def start(self):
+        self.dir = tempfile.mkdtemp(prefix="classhub-", dir=WORK)
+        self.port = free_port()
+        self.base = "http://127.0.0.1:%d" % self.port
+        self.config = os.path.join(self.dir, "classhub.json")
+        with open(self.config, "w") as f:
+            json.dump({"spawner": {"command": [BACKEND]}, "idle_timeout": 0, "start_timeout": 300}, f)
+        self.log = open(os.path.join(self.dir, "serve.log"), "w")
+        t0 = time.time()
+        self.proc = subprocess.Popen([CLASSHUB, "serve", "--urls", self.base, "--data-dir", os.path.join(self.dir, "state"), "--config", self.config],
+                                     stdout=self.log, stderr=subprocess.STDOUT)
+        wait_http(self.base + "/hub/health", proc=self.proc)
+        return time.time() - t0
+
+    def processes(self):
+        return [self.proc.pid]
+
+    def cli(self, *args, stdin=None, env=None):
+        e = dict(os.environ, **(env or {}))
+        r = subprocess.run([CLASSHUB, "--data-dir", os.path.join(self.dir, "state"), *args], input=stdin, capture_output=True, text=True, env=e)
+        if r.returncode != 0:
+            raise RuntimeError("classhub %s: %s" % (" ".join(args), r.stderr))
+        return r.stdout
+
+    def setup_api(self):
+        self.cli("user", "add", "benchadmin", "--admin")
+        self.token = self.cli("token", "create", "benchadmin").strip().splitlines()[-1].strip()
+        self.auth = {"Authorization": "token " + self.token}
+
+    def add_user(self, name):
+        status, body = http("POST", "%s/hub/api/users/%s" % (self.base, name), self.auth)
+        if status not in (200, 201, 409):
+            raise RuntimeError("classhub: adding %s: %s %s" % (name, status, body[:200]))
+
+    def login_setup(self):
+        self.cli("user", "add", LOGIN_USER, "--password-stdin", stdin="bench-password\n", env={"CLASSHUB_BENCH_PASSWORD_ITERATIONS": "1"})
+        csrf = secrets.token_hex(32)
+        body = "_csrf=%s&username=%s&password=bench-password&next=%%2Fhub%%2Fhome" % (csrf, LOGIN_USER)
+        return self.base + "/hub/login", body, {"Cookie": "classhub-csrf=" + csrf}
+
+    def proxy_headers(self):
+        return {"Authorization": "token " + getattr(self, "owner_token", self.token)}
+
+    def owner_setup(self, name):
+        """Proxy requests carry the owner's own token (a student's scopes), checked by the hub on every request."""
+        self.owner_token = self.cli("token", "create", name).strip().splitlines()[-1].strip()
+
+    def proxy_processes(self):
+        return [self.proc.pid]
+
+    def ws_headers(self):
+        """The WebSockets go to 20 users' servers: an admin token (access:servers on all) opens them all."""
+        return {"Authorization": "token " + self.token}
+
+    def stop(self):
+        for u in ALL_USERS:
+            http("DELETE", "%s/hub/api/users/%s/server" % (self.base, u), self.auth, timeout=5) if hasattr(self, "auth") else None
+        stop(self.proc)
+        kill_bench_servers()
+
+
+class JupyterHubCHP:
+    name = "jupyterhub"
+
+    def __init__(self):
+        self.proc = None
+
+    def start(self):
+        self.dir = tempfile.mkdtemp(prefix="jupyterhub-", dir=WORK)
+        os.chmod(self.dir, 0o755)
+        self.port = free_port()
+        self.api_port = free_port()
+        self.hub_port = free_port()
+        self.base = "http://127.0.0.1:%d" % self.port
+        self.token = secrets.token_hex(32)
+        cfg = os.path.join(self.dir, "jupyterhub_config.py")
+        with open(cfg, "w") as f:
+            f.write("""
+c = get_config()
+c.JupyterHub.bind_url = %(base)r
+c.JupyterHub.hub_bind_url = 'http://127.0.0.1:%(hub_port)d'
+c.ConfigurableHTTPProxy.api_url = 'http://127.0.0.1:%(api_port)d'
+c.ConfigurableHTTPProxy.command = [%(chp)r]
+c.ConfigurableHTTPProxy.pid_file = %(dir)r + '/proxy.pid'
+c.JupyterHub.db_url = 'sqlite:///' + %(dir)r + '/jupyterhub.sqlite'
+c.JupyterHub.cookie_secret_file = %(dir)r + '/cookie_secret'
+c.JupyterHub.authenticator_class = 'jupyterhub.auth.DummyAuthenticator'
+c.JupyterHub.spawner_class = 'jupyterhub.spawner.LocalProcessSpawner'
+c.Spawner.cmd = [%(backend)r]
+c.Spawner.start_timeout = 300
+c.Spawner.http_timeout = 300
+c.JupyterHub.concurrent_spawn_limit = 0
+c.JupyterHub.active_server_limit = 0
+c.JupyterHub.cleanup_servers = True
+c.JupyterHub.log_level = 'WARN'
+c.JupyterHub.services = [{'name': 'bench', 'api_token': %(token)r}]
+c.JupyterHub.load_roles = [{'name': 'bench', 'scopes': ['admin:users', 'admin:servers', 'access:servers', 'read:users'], 'services': ['bench']}]
+""" % dict(base=self.base, hub_port=self.hub_port, api_port=self.api_port, chp=CHP, dir=self.dir, backend=BACKEND, token=self.token))
+        env = dict(os.environ, NODE_PATH="/usr/share/nodejs:/usr/lib/nodejs", CONFIGPROXY_AUTH_TOKEN=secrets.token_hex(32))
+        self.log = open(os.path.join(self.dir, "jupyterhub.log"), "w")
+        t0 = time.time()
+        self.proc = subprocess.Popen(["jupyterhub", "-f", cfg], cwd=self.dir, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        wait_http(self.base + "/hub/health", timeout=120, proc=self.proc)
+        self.auth = {"Authorization": "token " + self.token}
+        return time.time() - t0
+
+    def processes(self):
+        procs = [self.proc.pid]
+        for c in children(self.proc.pid):
+            if "configurable-http-proxy" in cmdline(c):
+                procs.append(c)
+        return procs
+
+    def setup_api(self):
+        pass
+
+    def add_user(self, name):
+        status, body = http("POST", "%s/hub/api/users/%s" % (self.base, name), self.auth)
+        if status not in (200, 201, 409):
+            raise RuntimeError("jupyterhub: adding %s: %s %s" % (name, status, body[:200]))
+
+    def login_setup(self):
+        # DummyAuthenticator: any password; no KDF at all. JupyterHub 3.0's login form has no XSRF field.
+        body = "username=%s&password=bench-password" % LOGIN_USER
+        return self.base + "/hub/login?next=%2Fhub%2Fhome", body, {}
+
+    def owner_setup(self, name):
+        pass
+
+    def proxy_processes(self):
+        return [p for p in self.processes() if p != self.proc.pid]
+
+    def ws_headers(self):
+        return {}
+
+    def proxy_headers(self):
+        return {}  # CHP forwards without any check; the single-user server would check (nginx here does not)
+
+    def stop(self):
+        stop(self.proc, timeout=60)
+        kill_bench_servers()
+
+
+# shared by both (JupyterHub-compatible REST API)
+def spawn(sysm, name):
+    status, body = http("POST", "%s/hub/api/users/%s/server" % (sysm.base, name), sysm.auth, timeout=60)
+    if status not in (201, 202):
+        raise RuntimeError("%s: spawning %s: %s %s" % (sysm.name, name, status, body[:300]))
+
+
+def spawn_all(sysm, names):
+    """POSTs every spawn at once, one thread each: both hubs hold a POST open until the server is ready or a
+    slow-spawn timeout passes (JupyterHub: 10 s), so POSTs sent one after the other would not be a burst."""
+    import threading
+    errors = []
+
+    def one(n):
+        try:
+            spawn(sysm, n)
+        except Exception as e:  # noqa: BLE001 - reported below
+            errors.append(e)
+    threads = [threading.Thread(target=one, args=(n,)) for n in names]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if errors:
+        raise errors[0]
+
+
+def is_ready(sysm, name):
+    status, body = http("GET", "%s/hub/api/users/%s" % (sysm.base, name), sysm.auth)
+    if status != 200:
+        return False
+    user = json.loads(body)
+    return bool(user.get("server")) and not user.get("pending")
+
+
+def wait_ready(sysm, names, timeout=300):
+    pending = set(names)
+    end = time.time() + timeout
+    while pending and time.time() < end:
+        for n in list(pending):
+            if is_ready(sysm, n):
+                pending.discard(n)
+        if pending:
+            time.sleep(0.05)
+    if pending:
+        raise RuntimeError("%s: servers not ready after %ss: %s" % (sysm.name, timeout, sorted(pending)))
+
+
+def stop_servers(sysm, names):
+    for n in names:
+        http("DELETE", "%s/hub/api/users/%s/server" % (sysm.base, n), sysm.auth, timeout=60)
+    end = time.time() + 60
+    while time.time() < end and any(is_ready(sysm, n) for n in names):
+        time.sleep(0.2)
+    uids = {pwd.getpwnam(n).pw_uid for n in names}
+    end = time.time() + 20
+    while time.time() < end and pids_of_uids(uids):
+        time.sleep(0.2)
+
+
+# ---------------------------------------------------------------- measurements
+
+def record(metric, system, unit, values, states, extra=None):
+    values = [round(v, 4) for v in values]
+    r = {"metric": metric, "system": system, "unit": unit, "values": values,
+         "min": min(values), "median": statistics.median(values), "max": max(values),
+         "machine": states, "noisy": any(s["noisy"] for s in states)}
+    if extra:
+        r.update(extra)
+    RESULTS.append(r)
+    log("%s [%s]: median %s %s (min %s, max %s)%s" % (metric, system, r["median"], unit, r["min"], r["max"], " NOISY" if r["noisy"] else ""))
+    save_partial()
+    return r
+
+
+def parse_duration_ms(s):
+    m = re.match(r"([\d.]+)(us|ms|s|m)$", s)
+    v, u = float(m.group(1)), m.group(2)
+    return v * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[u]
+
+
+def wrk(url, headers=None, script=None, conns=CONNS, seconds=WRK_SECONDS):
+    cmd = ["wrk", "-t2", "-c%d" % conns, "-d%ds" % seconds, "--latency", "--timeout", "10s"]
+    for k, v in (headers or {}).items():
+        cmd += ["-H", "%s: %s" % (k, v)]
+    if script:
+        cmd += ["-s", script]
+    out = subprocess.run(cmd + [url], capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p99 = parse_duration_ms(re.search(r"\s99%\s+(\S+)", out).group(1))
+    p50 = parse_duration_ms(re.search(r"\s50%\s+(\S+)", out).group(1))
+    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    errs = re.search(r"Socket errors: (.*)", out)
+    return {"rps": rps, "p99_ms": p99, "p50_ms": p50, "non2xx3xx": int(bad.group(1)) if bad else 0,
+            "socket_errors": errs.group(1) if errs else ""}
+
+
+def cpu_seconds(pids):
+    """utime + stime of the processes, in seconds (robust to a noisy machine, unlike req/s)."""
+    total = 0
+    for pid in pids:
+        try:
+            with open("/proc/%d/stat" % pid) as f:
+                stat = f.read()
+            fields = stat[stat.rindex(")") + 2:].split()
+            total += int(fields[11]) + int(fields[12])
+        except OSError:
+            pass
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def hub_rss_mb(sysm, pids=None):
+    return sum(rss_kb(p) for p in (pids or sysm.processes())) / 1024.0
+
+
+def rss_sampled_mb(sysm, pids=None, n=3):
+    vals = []
+    for _ in range(n):
+        vals.append(hub_rss_mb(sysm, pids))
+        time.sleep(0.3)
+    return statistics.median(vals)
+
+
+def measure_cold_start(cls):
+    times, rss, states = [], [], []
+    for i in range(COLD_RUNS):
+        states.append(wait_quiet("%s cold start %d" % (cls.name, i + 1)))
+        sysm = cls()
+        try:
+            times.append(sysm.start())
+            time.sleep(3)  # let start-up work settle before reading the idle RSS
+            rss.append(hub_rss_mb(sysm))
+        finally:
+            sysm.stop()
+    record("cold start to /hub/health 200", cls.name, "s", times, states)
+    record("idle RSS after start (hub + proxy processes)", cls.name, "MB", rss, states)
+
+
+def measure_direct_and_proxy(sysm, direct_url, direct_pid):
+    ds, ps, dstates, pstates = [], [], [], []
+    for i in range(REPS):
+        dstates.append(wait_quiet("direct nginx rep %d" % (i + 1)))
+        c0 = cpu_seconds([direct_pid])
+        ds.append(wrk(direct_url))
+        ds[-1]["cpu_us"] = (cpu_seconds([direct_pid]) - c0) * 1e6 / max(1, ds[-1]["rps"] * WRK_SECONDS)
+        pstates.append(wait_quiet("%s proxy rep %d" % (sysm.name, i + 1)))
+        c0 = cpu_seconds(sysm.proxy_processes())
+        ps.append(wrk("%s/user/%s/small.html" % (sysm.base, WEB_USER), sysm.proxy_headers()))
+        ps[-1]["cpu_us"] = (cpu_seconds(sysm.proxy_processes()) - c0) * 1e6 / max(1, ps[-1]["rps"] * WRK_SECONDS)
+    for label, runs, states, who in (("direct", ds, dstates, "direct (measured in the %s phase)" % sysm.name), ("proxy", ps, pstates, sysm.name)):
+        extra = {"non2xx3xx": [r["non2xx3xx"] for r in runs], "socket_errors": [r["socket_errors"] for r in runs], "phase": sysm.name}
+        record("proxy throughput to nginx (small file, keep-alive, %d conns)" % CONNS, who, "req/s", [r["rps"] for r in runs], states, extra)
+        record("latency p99 at the same load", who, "ms", [r["p99_ms"] for r in runs], states, extra)
+        record("latency p50 at the same load", who, "ms", [r["p50_ms"] for r in runs], states, extra)
+        record("CPU per request in the proxy process (nginx itself for direct)", who, "µs", [r["cpu_us"] for r in runs], states, extra)
+
+
+def measure_login(sysm):
+    url, body, headers = sysm.login_setup()
+    script = os.path.join(sysm.dir, "login.lua")
+    with open(script, "w") as f:
+        f.write('wrk.method = "POST"\nwrk.body = %s\nwrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n' % json.dumps(body))
+        for k, v in headers.items():
+            f.write('wrk.headers[%s] = %s\n' % (json.dumps(k), json.dumps(v)))
+    # one request by hand first: it must be a redirect that sets a session cookie
+    status, _ = http_no_redirect("POST", url, dict(headers, **{"Content-Type": "application/x-www-form-urlencoded"}), body.encode())
+    if status != 302:
+        raise RuntimeError("%s: login answered %s, not 302" % (sysm.name, status))
+    runs, states = [], []
+    for i in range(REPS):
+        states.append(wait_quiet("%s login rep %d" % (sysm.name, i + 1)))
+        runs.append(wrk(url, headers, script=script, conns=10))
+    record("login throughput, cheap auth path (POST -> session + 302)", sysm.name, "logins/s", [r["rps"] for r in runs], states,
+           {"non2xx3xx": [r["non2xx3xx"] for r in runs], "conns": 10})
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *a, **k):
+        return None
+
+
+def http_no_redirect(method, url, headers, body):
+    opener = urllib.request.build_opener(_NoRedirect)
+    try:
+        with opener.open(urllib.request.Request(url, method=method, headers=headers, data=body), timeout=10) as r:
+            return r.status, r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read()
+
+
+def singleuser_baseline(hub_api):
+    """The servers' own start-up: SERVERS jupyterhub-singleuser started at once directly (no hub), until all answer."""
+    procs = []
+    t0 = time.time()
+    for n in NB_USERS:
+        pw = pwd.getpwnam(n)
+        port = free_port()
+        env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": pw.pw_dir, "USER": n, "JUPYTERHUB_USER": n,
+               "JUPYTERHUB_API_TOKEN": secrets.token_hex(16), "JUPYTERHUB_API_URL": hub_api, "JUPYTERHUB_CLIENT_ID": "jupyterhub-user-" + n,
+               "JUPYTERHUB_SERVICE_PREFIX": "/user/%s/" % n, "JUPYTERHUB_BASE_URL": "/", "JUPYTERHUB_HOST": "",
+               "JUPYTERHUB_OAUTH_CALLBACK_URL": "/user/%s/oauth_callback" % n, "JUPYTERHUB_SERVICE_URL": "http://127.0.0.1:%d/user/%s/" % (port, n)}
+        p = subprocess.Popen(["setpriv", "--reuid=%d" % pw.pw_uid, "--regid=%d" % pw.pw_gid, "--init-groups", "--", BACKEND, "--ip=127.0.0.1", "--port=%d" % port],
+                             env=env, cwd=pw.pw_dir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        procs.append((p, "http://127.0.0.1:%d/user/%s/api" % (port, n)))
+    try:
+        for p, url in procs:
+            wait_http(url, timeout=300, ok=(200,), proc=p)
+        return time.time() - t0
+    finally:
+        for p, _ in procs:
+            try:
+                os.killpg(p.pid, signal.SIGTERM)
+            except OSError:
+                pass
+        for p, _ in procs:
+            try:
+                p.wait(20)
+            except subprocess.TimeoutExpired:
+                os.killpg(p.pid, signal.SIGKILL)
+
+
+def measure_spawn_burst(sysm):
+    for n in NB_USERS:
+        sysm.add_user(n)
+    runs, base, states, bstates = [], [], [], []
+    for i in range(REPS):
+        bstates.append(wait_quiet("singleuser own start-up rep %d" % (i + 1)))
+        base.append(singleuser_baseline(sysm.base + "/hub/api"))
+        states.append(wait_quiet("%s spawn burst rep %d" % (sysm.name, i + 1)))
+        t0 = time.time()
+        spawn_all(sysm, NB_USERS)
+        wait_ready(sysm, NB_USERS)
+        runs.append(time.time() - t0)
+        stop_servers(sysm, NB_USERS)
+    record("spawn burst: %d jupyterhub-singleuser at once, all ready" % SERVERS, sysm.name, "s", runs, states)
+    record("spawn burst: %d jupyterhub-singleuser started directly (servers' own start-up)" % SERVERS, "direct (measured in the %s phase)" % sysm.name, "s", base, bstates, {"phase": sysm.name})
+
+
+def measure_websockets(sysm):
+    for n in WS_USERS:
+        sysm.add_user(n)
+    spawn_all(sysm, WS_USERS)
+    wait_ready(sysm, WS_USERS)
+    time.sleep(2)
+    idle20, with_ws, alive, states, per_ws = [], [], [], [], []
+    ws_base = sysm.base.replace("http://", "ws://")
+    urls = ["--url=%s/user/%s/echo" % (ws_base, n) for n in WS_USERS]
+    hdrs = ["--header=%s: %s" % kv for kv in sysm.ws_headers().items()]
+    for i in range(REPS):
+        states.append(wait_quiet("%s websockets rep %d" % (sysm.name, i + 1)))
+        before = rss_sampled_mb(sysm)
+        before_proxy = rss_sampled_mb(sysm, sysm.proxy_processes())
+        p = subprocess.Popen([WSBENCH, "hold", "--count=%d" % WS_COUNT, "--seconds=%d" % WS_SECONDS] + urls + hdrs, stdout=subprocess.PIPE, text=True)
+        first = p.stdout.readline()
+        time.sleep(max(0.0, WS_SECONDS / 2.0 - 1.8))
+        during = rss_sampled_mb(sysm)
+        during_proxy = rss_sampled_mb(sysm, sysm.proxy_processes())
+        result = json.loads(p.stdout.readline())
+        p.wait()
+        log("%s websockets: %s; %s" % (sysm.name, first.strip(), result))
+        idle20.append(before)
+        with_ws.append(during)
+        per_ws.append((during_proxy - before_proxy) * 1024.0 / max(1, result["opened"]))
+        alive.append(result["alive"])
+        time.sleep(3)
+    record("RSS with %d running servers (hub + proxy)" % SERVERS, sysm.name, "MB", idle20, states)
+    record("RSS with %d running servers and %d open WebSockets (hub + proxy)" % (SERVERS, WS_COUNT), sysm.name, "MB", with_ws, states)
+    record("RSS per open WebSocket (proxy process: CHP / classhub)", sysm.name, "KB", per_ws, states)
+    record("%d WebSockets held %d s through the proxy: alive" % (WS_COUNT, WS_SECONDS), sysm.name, "sockets", alive, states)
+    stop_servers(sysm, WS_USERS)
+
+
+def run_system(cls, direct_url, direct_pid):
+    if want("cold"):
+        measure_cold_start(cls)
+    sysm = cls()
+    try:
+        log("starting %s for the load steps" % cls.name)
+        sysm.start()
+        sysm.setup_api()
+        if want("proxy"):
+            sysm.add_user(WEB_USER)
+            spawn(sysm, WEB_USER)
+            wait_ready(sysm, [WEB_USER])
+            sysm.owner_setup(WEB_USER)
+            wait_http("%s/user/%s/small.html" % (sysm.base, WEB_USER)) if not sysm.proxy_headers() else None
+            measure_direct_and_proxy(sysm, direct_url, direct_pid)
+        if want("login"):
+            measure_login(sysm)
+        if want("ws"):
+            measure_websockets(sysm)
+        if want("spawn"):
+            measure_spawn_burst(sysm)
+    finally:
+        sysm.stop()
+
+
+# ---------------------------------------------------------------- report
+
+def med(metric, system):
+    for r in RESULTS:
+        if r["metric"].startswith(metric) and r["system"] == system:
+            return r
+    return None
+
+
+def save_partial():
+    os.makedirs(os.path.join(HERE, "results", "tmp"), exist_ok=True)
+    with open(os.path.join(HERE, "results", "tmp", "partial.json"), "w") as f:
+        json.dump(RESULTS, f, indent=1)
+
+
+def fmt(r):
+    if r is None:
+        return "-"
+    m = r["median"]
+    s = ("%.0f" % m) if abs(m) >= 100 else ("%.2f" % m) if abs(m) >= 1 else ("%.3f" % m)
+    return "%s %s (%s–%s)%s" % (s, r["unit"], _short(r["min"]), _short(r["max"]), " ⚠noisy" if r["noisy"] else "")
+
+
+def _short(v):
+    return ("%.0f" % v) if abs(v) >= 100 else ("%.2f" % v) if abs(v) >= 1 else ("%.3f" % v)
+
+
+def ratio(a, b):
+    return (a["median"] / b["median"]) if a and b and b["median"] else None
+
+
+def report(meta):
+    rows = []
+    thr = "proxy throughput"
+    jd = med(thr, "direct (measured in the jupyterhub phase)")
+    cd = med(thr, "direct (measured in the classhub phase)")
+    j, c = med(thr, "jupyterhub"), med(thr, "classhub")
+
+    def add(metric, jr, cr, dr, rat, target):
+        rows.append((metric, fmt(jr), fmt(cr), rat, fmt(dr) if dr else "", target))
+
+    def rtxt(x, fmtstr="%.2f×"):
+        return (fmtstr % x) if x is not None else "-"
+
+    add("proxy throughput to nginx (607 B file, keep-alive, %d conns)" % CONNS, j, c, cd,
+        "classhub/CHP %s; classhub/direct %s; CHP/direct %s" % (rtxt(ratio(c, j)), rtxt(ratio(c, cd)), rtxt(ratio(j, jd))),
+        "classhub ≥ 0.8× direct and ≥ 10× CHP")
+    jp, cp = med("latency p99", "jupyterhub"), med("latency p99", "classhub")
+    cdp = med("latency p99", "direct (measured in the classhub phase)")
+    add("latency p99 at the same load", jp, cp, cdp,
+        "classhub − direct = %s" % (("%+.2f ms" % (cp["median"] - cdp["median"])) if cp and cdp else "-"), "≤ direct + 1 ms")
+    add("latency p50 at the same load", med("latency p50", "jupyterhub"), med("latency p50", "classhub"),
+        med("latency p50", "direct (measured in the classhub phase)"), "", "")
+    jcpu, ccpu = med("CPU per request", "jupyterhub"), med("CPU per request", "classhub")
+    add("CPU per proxied request (proxy process; direct: nginx)", jcpu, ccpu, med("CPU per request", "direct (measured in the classhub phase)"),
+        "classhub/CHP %s" % rtxt(ratio(ccpu, jcpu), "%.3f×"), "(explains throughput)")
+    ji, ci = med("idle RSS", "jupyterhub"), med("idle RSS", "classhub")
+    add("idle RSS after start (hub + proxy)", ji, ci, None, "classhub/JH+CHP %s" % rtxt(ratio(ci, ji), "%.3f×"), "≤ 0.2×")
+    add("RSS with %d running servers" % SERVERS, med("RSS with %d running servers (" % SERVERS, "jupyterhub"), med("RSS with %d running servers (" % SERVERS, "classhub"), None, "", "report")
+    add("RSS with %d servers + %d WebSockets" % (SERVERS, WS_COUNT), med("RSS with %d running servers and" % SERVERS, "jupyterhub"), med("RSS with %d running servers and" % SERVERS, "classhub"), None, "", "report")
+    jw, cw = med("RSS per open WebSocket", "jupyterhub"), med("RSS per open WebSocket", "classhub")
+    add("RSS per open WebSocket", jw, cw, None, "classhub/CHP %s" % rtxt(ratio(cw, jw)), "≤ 0.5×")
+    jc, cc = med("cold start", "jupyterhub"), med("cold start", "classhub")
+    add("cold start → /hub/health 200", jc, cc, None, "classhub/JH %s" % rtxt(ratio(cc, jc), "%.3f×"), "≤ 0.05× (1/20)")
+    jl, cl = med("login throughput", "jupyterhub"), med("login throughput", "classhub")
+    add("login throughput, cheap auth path", jl, cl, None, "classhub/JH %s" % rtxt(ratio(cl, jl), "%.1f×"), "≥ 10×")
+    js, cs = med("spawn burst: %d jupyterhub-singleuser at once" % SERVERS, "jupyterhub"), med("spawn burst: %d jupyterhub-singleuser at once" % SERVERS, "classhub")
+    bs = med("spawn burst: %d jupyterhub-singleuser started directly" % SERVERS, "direct (measured in the classhub phase)")
+    add("spawn burst: %d jupyterhub-singleuser, all ready" % SERVERS, js, cs, bs,
+        "classhub/own start-up %s; classhub/JH %s" % (rtxt(ratio(cs, bs), "%.3f×"), rtxt(ratio(cs, js), "%.3f×")), "≤ 1.05× own start-up, ≤ 1× JH")
+    ja, ca = med("%d WebSockets held" % WS_COUNT, "jupyterhub"), med("%d WebSockets held" % WS_COUNT, "classhub")
+    add("%d WebSockets held %d s through the proxy (alive)" % (WS_COUNT, WS_SECONDS), ja, ca, None, "", "%d/%d" % (WS_COUNT, WS_COUNT))
+
+    lines = ["# classhub vs JupyterHub 3 + configurable-http-proxy — %s on %s" % (meta["date"], meta["host"]), "",
+             "Command: `%s`  " % meta["command"],
+             "Machine: %s cores, %s; load average at start %s, at end %s.  " % (meta["cpus"], meta["kernel"], meta["load_start"], meta["load_end"]),
+             "Versions: %s.  " % meta["versions"],
+             "Each cell: median (min–max) of %d repetitions (cold start: %d runs); ⚠noisy = the 1-minute load average was ≥ %.1f when a repetition began (the harness waited up to %ss for a quiet machine, then went on). Every repetition's load averages are in the JSON." % (meta.get("reps", REPS), COLD_RUNS, meta.get("quiet_threshold", QUIET), int(meta.get("quiet_timeout_s", QUIET_TIMEOUT))),
+             "",
+             "| metric | JupyterHub + CHP | classhub | ratio | direct (no proxy) | target |",
+             "| --- | --- | --- | --- | --- | --- |"]
+    for row in rows:
+        lines.append("| " + " | ".join(row) + " |")
+    lines += ["", "Notes:", "",
+              "- Debian's configurable-http-proxy is 4.5.3, which has no upstream keep-alive (added in CHP 4.6): every proxied request opens a new connection to the backend. The target is against what Debian ships.",
+              "- JupyterHub + CHP forwards /user/NAME/ with no check at all (the single-user server checks auth); classhub checks the caller's token on every proxied request (from memory). The classhub figures include that check.",
+              "- \"direct\" is the same nginx config (1 worker, keep-alive) without a proxy, measured interleaved with each system's repetitions; the table's direct column is the classhub phase's.",
+              "- Login: JupyterHub's DummyAuthenticator (no password hashing at all) vs classhub's local authenticator with a user added under CLASSHUB_BENCH_PASSWORD_ITERATIONS=1 (a benchmark-only setting read by `classhub user add` only), CSRF cookie + field included. Both answer 302 with a new session cookie.",
+              "- Spawn burst: JupyterHub's LocalProcessSpawner and classhub's local-process spawner, both as root starting servers as the same pre-created Unix users; \"own start-up\" starts the same %d servers directly with setpriv, no hub." % SERVERS,
+              "- RSS: VmRSS of the hub process (+ the CHP node process for JupyterHub), from /proc/PID/status, median of 3 samples 0.3 s apart. Per-WebSocket cost = (proxy process RSS while %d sockets are open − before) / sockets opened; the proxy process is CHP for JupyterHub (its hub is not on the WebSocket path) and the one classhub process." % WS_COUNT,
+              "- CPU per request = (utime+stime of the proxy process during the wrk run) / requests served: unlike req/s it hardly depends on what else the machine is doing."]
+    return "\n".join(lines) + "\n"
+
+
+def versions():
+    def out(cmd):
+        try:
+            return subprocess.run(cmd, capture_output=True, text=True, timeout=30).stdout.strip().splitlines()[0]
+        except Exception:  # noqa: BLE001 - a version string is informational only
+            return "?"
+    chp = subprocess.run(["dpkg-query", "-W", "-f=${Version}", "node-configurable-http-proxy"], capture_output=True, text=True).stdout
+    jh = subprocess.run(["dpkg-query", "-W", "-f=${Version}", "jupyterhub"], capture_output=True, text=True).stdout
+    return "JupyterHub %s (Debian), configurable-http-proxy %s (Debian), node %s, nginx %s, %s" % (
+        jh, chp, out(["node", "--version"]), subprocess.run(["nginx", "-v"], capture_output=True, text=True).stderr.strip().split("/")[-1], out(["wrk", "--version"]).split(" Copyright")[0])
+
+
+def merge(files):
+    """BENCH_MERGE=a.json,b.json: one report from several runs; a later file's figures replace the same metric+system."""
+    meta, merged = None, {}
+    for path in files:
+        with open(path) as f:
+            data = json.load(f)
+        meta = meta or data["meta"]
+        meta.setdefault("merged", []).append({"file": os.path.basename(path), "command": data["meta"]["command"], "time": data["meta"]["time"]})
+        for r in data["results"]:
+            merged[(r["metric"], r["system"])] = dict(r, source=os.path.basename(path))
+    RESULTS.extend(merged.values())
+    meta["command"] = " + ".join(m["command"] for m in meta["merged"])
+    return meta
+
+
+def main():
+    if os.environ.get("BENCH_MERGE"):
+        meta = merge(os.environ["BENCH_MERGE"].split(","))
+        stem = os.path.join(HERE, "results", "%s-%s%s" % (meta["date"], meta["host"], os.environ.get("BENCH_SUFFIX", "")))
+        with open(stem + ".json", "w") as f:
+            json.dump({"meta": meta, "results": RESULTS}, f, indent=1)
+        md = report(meta)
+        with open(stem + ".md", "w") as f:
+            f.write(md)
+        print(md)
+        return
+    meta = {"date": time.strftime("%Y-%m-%d"), "time": time.strftime("%H:%M:%S"), "host": socket.gethostname(), "cpus": os.cpu_count(),
+            "kernel": os.uname().release, "load_start": loadavg(), "command": os.environ.get("BENCH_COMMAND", "bench/run.sh"),
+            "versions": versions(), "reps": REPS, "quiet_threshold": QUIET, "quiet_timeout_s": QUIET_TIMEOUT,
+            "systems": SYSTEMS, "only": sorted(ONLY)}
+    log("work dir %s; %s" % (WORK, meta["versions"]))
+    ensure_unix_users()
+    kill_bench_servers()
+    # the no-proxy baseline: the same nginx config, started directly
+    dport = free_port()
+    direct = subprocess.Popen([BACKEND, "--ip=127.0.0.1", "--port=%d" % dport], env=dict(os.environ, JUPYTERHUB_USER="webdirect"), start_new_session=True)
+    try:
+        direct_url = "http://127.0.0.1:%d/user/%s/small.html" % (dport, WEB_USER)
+        wait_http(direct_url)
+        for s in SYSTEMS:
+            run_system({"jupyterhub": JupyterHubCHP, "classhub": ClassHub}[s], direct_url, direct.pid)
+    finally:
+        stop(direct)
+    meta["load_end"] = loadavg()
+    os.makedirs(os.path.join(HERE, "results"), exist_ok=True)
+    stem = os.path.join(HERE, "results", "%s-%s%s" % (meta["date"], meta["host"], os.environ.get("BENCH_SUFFIX", "")))
+    with open(stem + ".json", "w") as f:
+        json.dump({"meta": meta, "results": RESULTS}, f, indent=1)
+    md = report(meta)
+    with open(stem + ".md", "w") as f:
+        f.write(md)
+    print(md)
+    log("wrote %s.json and %s.md" % (stem, stem))
+    shutil.rmtree(WORK, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
