@@ -17,11 +17,11 @@ internal sealed partial class DroppedServerStopper(ChangeWatcher changes, Course
 {
     public const string Reason = "dropped from the course";
 
-    private int _running;
-    private int _again;
+    private CoalescingSweep? _sweep;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        _sweep = new CoalescingSweep(() => SweepAsync(), e => e is Microsoft.Data.Sqlite.SqliteException or InvalidOperationException, e => LogSweepFailed(logger, e.Message));
         changes.Changed += OnChanged;
         return Task.CompletedTask;
     }
@@ -54,30 +54,7 @@ internal sealed partial class DroppedServerStopper(ChangeWatcher changes, Course
 
     private void OnChanged()
     {
-        Interlocked.Exchange(ref _again, 1);
-        if (Interlocked.CompareExchange(ref _running, 1, 0) != 0)
-        {
-            return;
-        }
-
-        _ = Task.Run(async () =>
-        {
-            try
-            {
-                while (Interlocked.Exchange(ref _again, 0) == 1)
-                {
-                    await SweepAsync();
-                }
-            }
-            catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or InvalidOperationException)
-            {
-                LogSweepFailed(logger, e.Message);
-            }
-            finally
-            {
-                Interlocked.Exchange(ref _running, 0);
-            }
-        });
+        _sweep?.Trigger();
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "stopping the server of {User}: dropped from every course they were in (their files are kept)")]

@@ -15,11 +15,11 @@ namespace Classhub.Hub.Datasets;
 internal sealed partial class DatasetReconciler(ChangeWatcher changes, ServerManager servers, SharedResources shared, ILogger<DatasetReconciler> logger)
     : IHostedService
 {
-    private int _running;
-    private int _again;
+    private CoalescingSweep? _sweep;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        _sweep = new CoalescingSweep(() => SweepAsync(), e => e is Microsoft.Data.Sqlite.SqliteException or InvalidOperationException or IOException or UnauthorizedAccessException, e => LogSweepFailed(logger, e.Message));
         changes.Changed += OnChanged;
         return Task.CompletedTask;
     }
@@ -44,30 +44,7 @@ internal sealed partial class DatasetReconciler(ChangeWatcher changes, ServerMan
 
     private void OnChanged()
     {
-        Interlocked.Exchange(ref _again, 1);
-        if (Interlocked.CompareExchange(ref _running, 1, 0) != 0)
-        {
-            return;
-        }
-
-        _ = Task.Run(async () =>
-        {
-            try
-            {
-                while (Interlocked.Exchange(ref _again, 0) == 1)
-                {
-                    await SweepAsync();
-                }
-            }
-            catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or InvalidOperationException or IOException or UnauthorizedAccessException)
-            {
-                LogSweepFailed(logger, e.Message);
-            }
-            finally
-            {
-                Interlocked.Exchange(ref _running, 0);
-            }
-        });
+        _sweep?.Trigger();
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "updating the datasets of running servers failed: {Reason}")]
