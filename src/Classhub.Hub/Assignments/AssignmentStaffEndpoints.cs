@@ -44,7 +44,7 @@ internal sealed class AssignmentStaffEndpoints(
         return $"""
             <section class="card" id="push-assignment"><h2>Push an assignment</h2>{progress}
             <form method="post" action="/hub/courses/{Html.Attr(courseId)}/assignments/push" enctype="multipart/form-data">{pages.CsrfField(context)}
-            <p><label for="assignment-name">Name</label> <input id="assignment-name" name="name" required pattern="[A-Za-z0-9][A-Za-z0-9_.\-]*"></p>
+            <p><label for="assignment-name">Assignment name</label> <input id="assignment-name" name="name" required pattern="[A-Za-z0-9][A-Za-z0-9_.\-]*"></p>
             <p><label for="assignment-zip">A .zip of the folder</label> <input id="assignment-zip" type="file" name="zip" accept=".zip,application/zip"></p>
             <p><label for="assignment-folder">or the folder itself</label> <input id="assignment-folder" type="file" name="folder" webkitdirectory multiple></p>
             <p><label for="assignment-section">Section (empty: everyone)</label> <input id="assignment-section" name="section"></p>

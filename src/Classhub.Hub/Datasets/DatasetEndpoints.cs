@@ -49,7 +49,7 @@ internal sealed class DatasetEndpoints(
         var form = staff
             ? $"""
               <form method="post" action="/hub/courses/{Html.Attr(courseId)}/datasets/add">{pages.CsrfField(context)}
-              <p><label for="dataset-name">Name</label> <input id="dataset-name" name="name" required pattern="[a-z0-9][a-z0-9_.\-]{"{0,63}"}"></p>
+              <p><label for="dataset-name">Dataset name</label> <input id="dataset-name" name="name" required pattern="[a-z0-9][a-z0-9_.\-]{"{0,63}"}"></p>
               <p><label for="dataset-path">Folder on the server</label> <input id="dataset-path" name="path" required placeholder="/srv/data/..."></p>
               <button type="submit" class="primary">Add dataset</button></form>
               """

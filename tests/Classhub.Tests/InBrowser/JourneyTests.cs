@@ -90,6 +90,65 @@ public sealed class JourneyTests(HubFixture hub, Chromium chromium) : IClassFixt
     [Theory]
     [InlineData("desktop")]
     [InlineData("ipad")]
+    public async Task Ta_PushesAssignmentZip_StudentSubmitsIt(string screenName)
+    {
+        var screen = Screen.ByName(screenName);
+        var course = "a" + Guid.NewGuid().ToString("N")[..6];
+        var ta = await hub.CreateUserAsync("ta password");
+        var student = await hub.CreateUserAsync("student password");
+        Assert.Equal(0, (await hub.Hub.CliAsync("course", "create", course, "--title", "Data Science")).ExitCode);
+        Assert.Equal(0, (await hub.Hub.CliAsync("course", "staff", "add", course, ta, "--role", "ta")).ExitCode);
+        var csv = Path.Combine(hub.Hub.DataDir, $"{course}.csv");
+        await File.WriteAllTextAsync(csv, $"username,name,email\n{student},Sam Student,{student}@example.edu\n");
+        Assert.Equal(0, (await hub.Hub.CliAsync("roster", "import", course, csv)).ExitCode);
+        var folder = Directory.CreateTempSubdirectory("classhub-hw-").FullName;
+        await File.WriteAllTextAsync(Path.Combine(folder, "README.md"), "# Homework 1\n\nAnswer in `analysis.py`.\n");
+        await File.WriteAllTextAsync(Path.Combine(folder, "analysis.py"), "print('todo')\n");
+        var zip = folder + ".zip";
+        System.IO.Compression.ZipFile.CreateFromDirectory(folder, zip);
+
+        await using (var context = await chromium.Browser.NewContextAsync(screen.Options(hub.Hub.Url)))
+        {
+            var page = await context.NewPageAsync();
+            await SignIn(page, screen, ta, "ta password");
+            await page.GotoAsync($"/hub/courses/{course}");
+            await page.GetByLabel("Assignment name").FillAsync("hw1");
+            await page.GetByLabel("A .zip of the folder").SetInputFilesAsync(zip);
+            await Tap(page, screen, page.GetByRole(AriaRole.Button, new() { Name = "Push" }));
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (!await page.GetByText("delivered to 1 of 1 students").IsVisibleAsync() && DateTime.UtcNow < deadline)
+            {
+                await page.WaitForTimeoutAsync(500);
+                await page.GotoAsync($"/hub/courses/{course}");
+            }
+
+            await Assertions.Expect(page.GetByText("delivered to 1 of 1 students").First).ToBeVisibleAsync();
+            await Chromium.CheckPageAsync(page, screen, "course-pushed");
+        }
+
+        Assert.Equal(student, await UnixUsers.RunAsync("stat", "-c", "%U", $"/home/{student}/{course}/hw1/analysis.py"));
+        await using (var context = await chromium.Browser.NewContextAsync(screen.Options(hub.Hub.Url)))
+        {
+            var page = await context.NewPageAsync();
+            await SignIn(page, screen, student, "student password");
+            await page.GotoAsync($"/hub/courses/{course}");
+            await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Homework 1" })).ToBeVisibleAsync();
+            await Chromium.CheckPageAsync(page, screen, "course-student");
+            await Tap(page, screen, page.GetByRole(AriaRole.Button, new() { Name = "Submit" }));
+            await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("hw1");
+            await Chromium.CheckPageAsync(page, screen, "submitted");
+        }
+
+        var status = await hub.Hub.CliAsync("assignment", "status", course, "hw1", "--json");
+        Assert.Contains("submitted_at", status.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"submitted_at\": null", status.Stdout, StringComparison.Ordinal);
+        Directory.Delete(folder, recursive: true);
+        File.Delete(zip);
+    }
+
+    [Theory]
+    [InlineData("desktop")]
+    [InlineData("ipad")]
     public async Task Admin_StopsAServer(string screenName)
     {
         var screen = Screen.ByName(screenName);
