@@ -7,6 +7,7 @@ using Classhub.Hub.Courses;
 using Classhub.Hub.Datasets;
 using Classhub.Hub.Health;
 using Classhub.Hub.Metrics;
+using Classhub.Hub.Usage;
 using Classhub.Hub.OAuth;
 using Classhub.Hub.Pages;
 using Classhub.Hub.Proxying;
@@ -75,6 +76,9 @@ internal static class HubServiceCollectionExtensions
         services.AddSingleton<OAuthEndpoints>();
         services.AddSingleton<HealthEndpoints>();
         services.AddSingleton<HubMetrics>();
+        services.AddSingleton<UsageHistory>();
+        services.AddSingleton<UsageSampler>();
+        services.AddHostedService(sp => sp.GetRequiredService<UsageSampler>());
         services.AddSingleton<MetricsEndpoints>();
 
         services.AddSingleton<PageRenderer>();

@@ -4,6 +4,7 @@ using Classhub.Core.Servers;
 using Classhub.Hub.Auth;
 using Classhub.Hub.Hosting;
 using Classhub.Hub.Servers;
+using Classhub.Hub.Usage;
 using Classhub.Storage.Users;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -13,7 +14,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Classhub.Hub.Pages;
 
 /// <summary>The admin page: every user and their server, start/stop, and each server's log.</summary>
-internal sealed class AdminEndpoints(CallerResolver callers, UserStore users, ServerManager servers, PageRenderer pages, HubOptions options)
+internal sealed class AdminEndpoints(CallerResolver callers, UserStore users, ServerManager servers, PageRenderer pages, HubOptions options, UsageHistory usage, UsageSampler sampler, TimeProvider time)
 {
     private const int LogTailBytes = 64 * 1024;
 
@@ -54,6 +55,7 @@ internal sealed class AdminEndpoints(CallerResolver callers, UserStore users, Se
             <div class="table-scroll"><table><caption>Spawner: {Html.E(servers.SpawnerKind)}</caption>
             <thead><tr><th scope="col">User</th><th scope="col">Role</th><th scope="col">Server</th><th scope="col">Last activity</th><th scope="col">Actions</th></tr></thead>
             <tbody>{rows}</tbody></table></div></section>
+            <section class="card wide"><h2>Usage over the last day</h2>{UsagePlot.Svg([.. usage.Samples(), sampler.Current()], time.GetUtcNow())}<p><a href="/hub/health">Health</a> (database, spawner, certificate)</p></section>
             """;
         await pages.Render(context, "Admin", body);
     }

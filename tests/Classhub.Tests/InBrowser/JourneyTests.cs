@@ -162,6 +162,8 @@ public sealed class JourneyTests(HubFixture hub, Chromium chromium) : IClassFixt
         var page = await context.NewPageAsync();
         await SignIn(page, screen, admin, "admin password");
         await page.GotoAsync("/hub/admin");
+        await Assertions.Expect(page.GetByRole(AriaRole.Img, new() { Name = "Usage over the last day" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("figure.usage figcaption")).ToContainTextAsync("Now: 1 servers running");
         await Chromium.CheckPageAsync(page, screen, "admin");
         await Tap(page, screen, page.GetByRole(AriaRole.Button, new() { Name = $"Stop the server of {student}" }));
         await page.WaitForURLAsync("**/hub/admin");
