@@ -165,25 +165,29 @@ internal sealed class LocalProcessSpawner : ISpawner
     public Task<ServerStatus> PollAsync(string state, CancellationToken cancellationToken)
     {
         var s = LocalProcessState.Parse(state);
-        if (_children.TryGetValue(s.Pid, out var child) && child.StartTime == s.StartTime && child.Process.HasExited)
+        var ours = _children.TryGetValue(s.Pid, out var child) && child.StartTime == s.StartTime ? child.Process : null;
+        if (ours is { HasExited: true })
         {
-            var code = child.Process.ExitCode;
-            return Task.FromResult(ServerStatus.Stopped(code, $"exited with code {code}"));
+            return Task.FromResult(Exited(ours.ExitCode));
         }
 
         var stat = ProcStat.Read(s.Pid, _options.ProcRoot);
-        if (stat is null || stat.StartTime != s.StartTime)
+        var gone = stat is null || stat.StartTime != s.StartTime;
+        if (!gone && !stat!.IsZombie)
         {
-            return Task.FromResult(ServerStatus.Stopped(null, $"process {s.Pid} is gone"));
+            return Task.FromResult(ServerStatus.Alive);
         }
 
-        if (stat.IsZombie)
+        // Our own child can be a zombie (or already reaped) a moment before .NET records its exit code: wait briefly.
+        if (ours is not null && ours.WaitForExit(TimeSpan.FromSeconds(2)))
         {
-            return Task.FromResult(ServerStatus.Stopped(null, $"process {s.Pid} has exited"));
+            return Task.FromResult(Exited(ours.ExitCode));
         }
 
-        return Task.FromResult(ServerStatus.Alive);
+        return Task.FromResult(ServerStatus.Stopped(null, gone ? $"process {s.Pid} is gone" : $"process {s.Pid} has exited"));
     }
+
+    private static ServerStatus Exited(int code) => ServerStatus.Stopped(code, $"exited with code {code}");
 
     public async Task StopAsync(string state, TimeSpan grace, CancellationToken cancellationToken)
     {
