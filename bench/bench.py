@@ -37,6 +37,7 @@ CONNS = int(os.environ.get("BENCH_CONNS", "50"))
 WS_COUNT = int(os.environ.get("BENCH_WS", "1000"))
 WS_SECONDS = int(os.environ.get("BENCH_WS_SECONDS", "10"))
 SERVERS = int(os.environ.get("BENCH_SERVERS", "20"))
+RATE = int(os.environ.get("BENCH_RATE", "5000"))  # offered load (req/s) for latency "at the same load"
 ONLY = set(filter(None, os.environ.get("BENCH_ONLY", "").split(",")))  # e.g. "proxy,login" for a partial run
 SYSTEMS = [s for s in os.environ.get("BENCH_SYSTEMS", "jupyterhub,classhub").split(",") if s]
 WORK = tempfile.mkdtemp(prefix="classhub-bench-")
@@ -89,11 +90,12 @@ def free_port():
         return s.getsockname()[1]
 
 
-def rss_kb(pid):
+def rss_kb(pid, field="VmRSS"):
+    """VmRSS, or its parts: RssAnon (private memory) and RssFile (pages of mapped files: executables, libraries)."""
     try:
         with open("/proc/%d/status" % pid) as f:
             for line in f:
-                if line.startswith("VmRSS:"):
+                if line.startswith(field + ":"):
                     return int(line.split()[1])
     except OSError:
         pass
@@ -155,7 +157,7 @@ def wait_http(url, timeout=60, ok=(200,), proc=None):
         status, _ = http("GET", url, timeout=2)
         if status in ok:
             return True
-        time.sleep(0.01)
+        time.sleep(0.003)
     raise RuntimeError("timed out waiting for %s" % url)
 
 
@@ -387,13 +389,20 @@ def is_ready(sysm, name):
     return bool(user.get("server")) and not user.get("pending")
 
 
+def ready_names(sysm):
+    """One request per poll for every pending server (JupyterHub's ?state=ready): polling each user separately
+    would put 20 requests per tick on the hub while the servers it is timing compete for the same cores."""
+    status, body = http("GET", "%s/hub/api/users?state=ready" % sysm.base, sysm.auth)
+    if status != 200:
+        return set()
+    return {u["name"] for u in json.loads(body) if u.get("server") and not u.get("pending")}
+
+
 def wait_ready(sysm, names, timeout=300):
     pending = set(names)
     end = time.time() + timeout
     while pending and time.time() < end:
-        for n in list(pending):
-            if is_ready(sysm, n):
-                pending.discard(n)
+        pending -= ready_names(sysm)
         if pending:
             time.sleep(0.05)
     if pending:
@@ -476,7 +485,7 @@ def rss_sampled_mb(sysm, pids=None, n=3):
 
 
 def measure_cold_start(cls):
-    times, rss, states = [], [], []
+    times, rss, anon, states = [], [], [], []
     for i in range(COLD_RUNS):
         states.append(wait_quiet("%s cold start %d" % (cls.name, i + 1)))
         sysm = cls()
@@ -484,29 +493,74 @@ def measure_cold_start(cls):
             times.append(sysm.start())
             time.sleep(3)  # let start-up work settle before reading the idle RSS
             rss.append(hub_rss_mb(sysm))
+            anon.append(sum(rss_kb(p, "RssAnon") for p in sysm.processes()) / 1024.0)
         finally:
             sysm.stop()
     record("cold start to /hub/health 200", cls.name, "s", times, states)
     record("idle RSS after start (hub + proxy processes)", cls.name, "MB", rss, states)
+    record("idle private memory after start (RssAnon, hub + proxy processes)", cls.name, "MB", anon, states)
 
 
-def measure_direct_and_proxy(sysm, direct_url, direct_pid):
-    ds, ps, dstates, pstates = [], [], [], []
+def pacing_script():
+    """A wrk script that makes the CONNS connections together offer about RATE req/s: after each response a
+    connection pauses CONNS/RATE s. Latency "at the same load" needs the same offered load for every target: at
+    saturation a slower target is simply queued longer, by construction."""
+    path = os.path.join(WORK, "paced.lua")
+    with open(path, "w") as f:
+        f.write("-- each of %d connections: one request, then a %.3f ms pause (about %d req/s offered in all)\n" % (CONNS, 1000.0 * CONNS / RATE, RATE))
+        f.write("function delay()\n  return %.3f\nend\n" % (1000.0 * CONNS / RATE))
+    return path
+
+
+def measure_direct_and_proxy(sysm, direct_url, direct_pid, reference):
+    """Per repetition, interleaved: nginx direct, through the system's proxy, through the reference nginx proxy;
+    each at saturation (closed loop, CONNS connections) and at a fixed offered load (RATE req/s)."""
+    targets = [("direct (measured in the %s phase)" % sysm.name, direct_url, {}, [direct_pid]),
+               (sysm.name, "%s/user/%s/small.html" % (sysm.base, WEB_USER), sysm.proxy_headers(), sysm.proxy_processes()),
+               ("nginx reverse proxy (measured in the %s phase)" % sysm.name, reference.url, {}, reference.pids())]
+    paced = pacing_script()
+    runs = {t[0]: {"sat": [], "fixed": [], "states": []} for t in targets}
     for i in range(REPS):
-        dstates.append(wait_quiet("direct nginx rep %d" % (i + 1)))
-        c0 = cpu_seconds([direct_pid])
-        ds.append(wrk(direct_url))
-        ds[-1]["cpu_us"] = (cpu_seconds([direct_pid]) - c0) * 1e6 / max(1, ds[-1]["rps"] * WRK_SECONDS)
-        pstates.append(wait_quiet("%s proxy rep %d" % (sysm.name, i + 1)))
-        c0 = cpu_seconds(sysm.proxy_processes())
-        ps.append(wrk("%s/user/%s/small.html" % (sysm.base, WEB_USER), sysm.proxy_headers()))
-        ps[-1]["cpu_us"] = (cpu_seconds(sysm.proxy_processes()) - c0) * 1e6 / max(1, ps[-1]["rps"] * WRK_SECONDS)
-    for label, runs, states, who in (("direct", ds, dstates, "direct (measured in the %s phase)" % sysm.name), ("proxy", ps, pstates, sysm.name)):
-        extra = {"non2xx3xx": [r["non2xx3xx"] for r in runs], "socket_errors": [r["socket_errors"] for r in runs], "phase": sysm.name}
-        record("proxy throughput to nginx (small file, keep-alive, %d conns)" % CONNS, who, "req/s", [r["rps"] for r in runs], states, extra)
-        record("latency p99 at the same load", who, "ms", [r["p99_ms"] for r in runs], states, extra)
-        record("latency p50 at the same load", who, "ms", [r["p50_ms"] for r in runs], states, extra)
-        record("CPU per request in the proxy process (nginx itself for direct)", who, "µs", [r["cpu_us"] for r in runs], states, extra)
+        for who, url, headers, pids in targets:
+            runs[who]["states"].append(wait_quiet("%s rep %d" % (who, i + 1)))
+            c0 = cpu_seconds(pids)
+            r = wrk(url, headers)
+            r["cpu_us"] = (cpu_seconds(pids) - c0) * 1e6 / max(1, r["rps"] * WRK_SECONDS)
+            runs[who]["sat"].append(r)
+            runs[who]["fixed"].append(wrk(url, headers, script=paced))
+    for who, _, _, _ in targets:
+        sat, fixed, states = runs[who]["sat"], runs[who]["fixed"], runs[who]["states"]
+        extra = {"non2xx3xx": [r["non2xx3xx"] for r in sat + fixed], "socket_errors": [r["socket_errors"] for r in sat + fixed], "phase": sysm.name}
+        record("proxy throughput to nginx (small file, keep-alive, %d conns)" % CONNS, who, "req/s", [r["rps"] for r in sat], states, extra)
+        record("latency p99 at saturation", who, "ms", [r["p99_ms"] for r in sat], states, extra)
+        record("latency p50 at saturation", who, "ms", [r["p50_ms"] for r in sat], states, extra)
+        record("CPU per request in the proxy process (nginx itself for direct)", who, "µs", [r["cpu_us"] for r in sat], states, extra)
+        record("offered load achieved (paced at %d req/s)" % RATE, who, "req/s", [r["rps"] for r in fixed], states, extra)
+        record("latency p99 at a fixed offered load", who, "ms", [r["p99_ms"] for r in fixed], states, extra)
+        record("latency p50 at a fixed offered load", who, "ms", [r["p50_ms"] for r in fixed], states, extra)
+
+
+class ReferenceProxy:
+    """nginx as a reverse proxy (2 workers, upstream keep-alive) in front of the direct nginx: what a mature C proxy
+    reaches on the same cores, i.e. how far below "direct" any proxy lands on this machine."""
+
+    def __init__(self, upstream_port):
+        self.dir = tempfile.mkdtemp(prefix="nginx-proxy-", dir=WORK)
+        self.port = free_port()
+        self.url = "http://127.0.0.1:%d/user/%s/small.html" % (self.port, WEB_USER)
+        with open(os.path.join(HERE, "nginx-proxy.conf.in")) as f:
+            conf = f.read().replace("@DIR@", self.dir).replace("@PORT@", str(self.port)).replace("@UPSTREAM@", "127.0.0.1:%d" % upstream_port)
+        path = os.path.join(self.dir, "nginx.conf")
+        with open(path, "w") as f:
+            f.write(conf)
+        self.proc = subprocess.Popen(["/usr/sbin/nginx", "-p", self.dir, "-c", path, "-e", os.path.join(self.dir, "error.log")], start_new_session=True)
+        wait_http(self.url, proc=self.proc)
+
+    def pids(self):
+        return [self.proc.pid] + children(self.proc.pid)
+
+    def stop(self):
+        stop(self.proc)
 
 
 def measure_login(sysm):
@@ -590,41 +644,48 @@ def measure_spawn_burst(sysm):
     record("spawn burst: %d jupyterhub-singleuser started directly (servers' own start-up)" % SERVERS, "direct (measured in the %s phase)" % sysm.name, "s", base, bstates, {"phase": sysm.name})
 
 
-def measure_websockets(sysm):
-    for n in WS_USERS:
-        sysm.add_user(n)
-    spawn_all(sysm, WS_USERS)
-    wait_ready(sysm, WS_USERS)
-    time.sleep(2)
+def measure_websockets(cls):
+    """Every repetition in a fresh hub: per-socket memory read off a process that has already served other steps
+    mostly measures how much of its earlier heap it reuses."""
     idle20, with_ws, alive, states, per_ws = [], [], [], [], []
-    ws_base = sysm.base.replace("http://", "ws://")
-    urls = ["--url=%s/user/%s/echo" % (ws_base, n) for n in WS_USERS]
-    hdrs = ["--header=%s: %s" % kv for kv in sysm.ws_headers().items()]
     for i in range(REPS):
-        states.append(wait_quiet("%s websockets rep %d" % (sysm.name, i + 1)))
-        before = rss_sampled_mb(sysm)
-        before_proxy = rss_sampled_mb(sysm, sysm.proxy_processes())
-        p = subprocess.Popen([WSBENCH, "hold", "--count=%d" % WS_COUNT, "--seconds=%d" % WS_SECONDS] + urls + hdrs, stdout=subprocess.PIPE, text=True)
-        first = p.stdout.readline()
-        time.sleep(max(0.0, WS_SECONDS / 2.0 - 1.8))
-        during = rss_sampled_mb(sysm)
-        during_proxy = rss_sampled_mb(sysm, sysm.proxy_processes())
-        result = json.loads(p.stdout.readline())
-        p.wait()
-        log("%s websockets: %s; %s" % (sysm.name, first.strip(), result))
-        idle20.append(before)
-        with_ws.append(during)
-        per_ws.append((during_proxy - before_proxy) * 1024.0 / max(1, result["opened"]))
-        alive.append(result["alive"])
-        time.sleep(3)
-    record("RSS with %d running servers (hub + proxy)" % SERVERS, sysm.name, "MB", idle20, states)
-    record("RSS with %d running servers and %d open WebSockets (hub + proxy)" % (SERVERS, WS_COUNT), sysm.name, "MB", with_ws, states)
-    record("RSS per open WebSocket (proxy process: CHP / classhub)", sysm.name, "KB", per_ws, states)
-    record("%d WebSockets held %d s through the proxy: alive" % (WS_COUNT, WS_SECONDS), sysm.name, "sockets", alive, states)
-    stop_servers(sysm, WS_USERS)
+        sysm = cls()
+        try:
+            sysm.start()
+            sysm.setup_api()
+            for n in WS_USERS:
+                sysm.add_user(n)
+            spawn_all(sysm, WS_USERS)
+            wait_ready(sysm, WS_USERS)
+            time.sleep(2)
+            ws_base = sysm.base.replace("http://", "ws://")
+            urls = ["--url=%s/user/%s/echo" % (ws_base, n) for n in WS_USERS]
+            hdrs = ["--header=%s: %s" % kv for kv in sysm.ws_headers().items()]
+            states.append(wait_quiet("%s websockets rep %d" % (sysm.name, i + 1)))
+            before = rss_sampled_mb(sysm)
+            before_proxy = rss_sampled_mb(sysm, sysm.proxy_processes())
+            p = subprocess.Popen([WSBENCH, "hold", "--count=%d" % WS_COUNT, "--seconds=%d" % WS_SECONDS] + urls + hdrs, stdout=subprocess.PIPE, text=True)
+            first = p.stdout.readline()
+            time.sleep(max(0.0, WS_SECONDS / 2.0 - 1.8))
+            during = rss_sampled_mb(sysm)
+            during_proxy = rss_sampled_mb(sysm, sysm.proxy_processes())
+            result = json.loads(p.stdout.readline())
+            p.wait()
+            log("%s websockets: %s; %s" % (sysm.name, first.strip(), result))
+            idle20.append(before)
+            with_ws.append(during)
+            per_ws.append((during_proxy - before_proxy) * 1024.0 / max(1, result["opened"]))
+            alive.append(result["alive"])
+            stop_servers(sysm, WS_USERS)
+        finally:
+            sysm.stop()
+    record("RSS with %d running servers (hub + proxy)" % SERVERS, cls.name, "MB", idle20, states)
+    record("RSS with %d running servers and %d open WebSockets (hub + proxy)" % (SERVERS, WS_COUNT), cls.name, "MB", with_ws, states)
+    record("RSS per open WebSocket (proxy process: CHP / classhub)", cls.name, "KB", per_ws, states)
+    record("%d WebSockets held %d s through the proxy: alive" % (WS_COUNT, WS_SECONDS), cls.name, "sockets", alive, states)
 
 
-def run_system(cls, direct_url, direct_pid):
+def run_system(cls, direct_url, direct_pid, reference):
     if want("cold"):
         measure_cold_start(cls)
     sysm = cls()
@@ -638,15 +699,15 @@ def run_system(cls, direct_url, direct_pid):
             wait_ready(sysm, [WEB_USER])
             sysm.owner_setup(WEB_USER)
             wait_http("%s/user/%s/small.html" % (sysm.base, WEB_USER)) if not sysm.proxy_headers() else None
-            measure_direct_and_proxy(sysm, direct_url, direct_pid)
+            measure_direct_and_proxy(sysm, direct_url, direct_pid, reference)
         if want("login"):
             measure_login(sysm)
-        if want("ws"):
-            measure_websockets(sysm)
         if want("spawn"):
             measure_spawn_burst(sysm)
     finally:
         sysm.stop()
+    if want("ws"):
+        measure_websockets(cls)
 
 
 # ---------------------------------------------------------------- report
@@ -693,20 +754,34 @@ def report(meta):
     def rtxt(x, fmtstr="%.2f×"):
         return (fmtstr % x) if x is not None else "-"
 
+    nref = med(thr, "nginx reverse proxy (measured in the classhub phase)")
     add("proxy throughput to nginx (607 B file, keep-alive, %d conns)" % CONNS, j, c, cd,
         "classhub/CHP %s; classhub/direct %s; CHP/direct %s" % (rtxt(ratio(c, j)), rtxt(ratio(c, cd)), rtxt(ratio(j, jd))),
         "classhub ≥ 0.8× direct and ≥ 10× CHP")
-    jp, cp = med("latency p99", "jupyterhub"), med("latency p99", "classhub")
-    cdp = med("latency p99", "direct (measured in the classhub phase)")
-    add("latency p99 at the same load", jp, cp, cdp,
-        "classhub − direct = %s" % (("%+.2f ms" % (cp["median"] - cdp["median"])) if cp and cdp else "-"), "≤ direct + 1 ms")
-    add("latency p50 at the same load", med("latency p50", "jupyterhub"), med("latency p50", "classhub"),
-        med("latency p50", "direct (measured in the classhub phase)"), "", "")
+    add("— reference: nginx as the reverse proxy (2 workers, upstream keep-alive)", None, nref, cd,
+        "nginx proxy/direct %s; classhub/nginx proxy %s" % (rtxt(ratio(nref, cd)), rtxt(ratio(c, nref))), "(what a mature C proxy reaches here)")
+    fixed = "latency p99 at a fixed offered load"
+    jf, cf, cdf = med(fixed, "jupyterhub"), med(fixed, "classhub"), med(fixed, "direct (measured in the classhub phase)")
+    nf = med(fixed, "nginx reverse proxy (measured in the classhub phase)")
+    add("latency p99 at the same offered load (%d conns paced to ~%d req/s)" % (CONNS, RATE), jf, cf, cdf,
+        "classhub − direct = %s; nginx proxy − direct = %s" % (("%+.2f ms" % (cf["median"] - cdf["median"])) if cf and cdf else "-",
+                                                             ("%+.2f ms" % (nf["median"] - cdf["median"])) if nf and cdf else "-"), "≤ direct + 1 ms")
+    add("latency p50 at the same offered load", med("latency p50 at a fixed", "jupyterhub"), med("latency p50 at a fixed", "classhub"),
+        med("latency p50 at a fixed", "direct (measured in the classhub phase)"), "", "")
+    add("offered load achieved (paced)", med("offered load achieved", "jupyterhub"), med("offered load achieved", "classhub"),
+        med("offered load achieved", "direct (measured in the classhub phase)"), "", "")
+    jp, cp = med("latency p99 at saturation", "jupyterhub"), med("latency p99 at saturation", "classhub")
+    cdp = med("latency p99 at saturation", "direct (measured in the classhub phase)")
+    add("latency p99 at saturation (closed loop, %d conns)" % CONNS, jp, cp, cdp,
+        "classhub − direct = %s" % (("%+.2f ms" % (cp["median"] - cdp["median"])) if cp and cdp else "-"), "(queueing: each target at its own maximum rate)")
     jcpu, ccpu = med("CPU per request", "jupyterhub"), med("CPU per request", "classhub")
+    nrefcpu = med("CPU per request", "nginx reverse proxy (measured in the classhub phase)")
     add("CPU per proxied request (proxy process; direct: nginx)", jcpu, ccpu, med("CPU per request", "direct (measured in the classhub phase)"),
-        "classhub/CHP %s" % rtxt(ratio(ccpu, jcpu), "%.3f×"), "(explains throughput)")
+        "classhub/CHP %s; nginx proxy: %s" % (rtxt(ratio(ccpu, jcpu), "%.3f×"), fmt(nrefcpu)), "(explains throughput)")
     ji, ci = med("idle RSS", "jupyterhub"), med("idle RSS", "classhub")
     add("idle RSS after start (hub + proxy)", ji, ci, None, "classhub/JH+CHP %s" % rtxt(ratio(ci, ji), "%.3f×"), "≤ 0.2×")
+    ja_, ca_ = med("idle private memory", "jupyterhub"), med("idle private memory", "classhub")
+    add("— of which private (RssAnon; the rest is mapped executable/library files)", ja_, ca_, None, "classhub/JH+CHP %s" % rtxt(ratio(ca_, ja_), "%.3f×"), "")
     add("RSS with %d running servers" % SERVERS, med("RSS with %d running servers (" % SERVERS, "jupyterhub"), med("RSS with %d running servers (" % SERVERS, "classhub"), None, "", "report")
     add("RSS with %d servers + %d WebSockets" % (SERVERS, WS_COUNT), med("RSS with %d running servers and" % SERVERS, "jupyterhub"), med("RSS with %d running servers and" % SERVERS, "classhub"), None, "", "report")
     jw, cw = med("RSS per open WebSocket", "jupyterhub"), med("RSS per open WebSocket", "classhub")
@@ -735,7 +810,8 @@ def report(meta):
     lines += ["", "Notes:", "",
               "- Debian's configurable-http-proxy is 4.5.3, which has no upstream keep-alive (added in CHP 4.6): every proxied request opens a new connection to the backend. The target is against what Debian ships.",
               "- JupyterHub + CHP forwards /user/NAME/ with no check at all (the single-user server checks auth); classhub checks the caller's token on every proxied request (from memory). The classhub figures include that check.",
-              "- \"direct\" is the same nginx config (1 worker, keep-alive) without a proxy, measured interleaved with each system's repetitions; the table's direct column is the classhub phase's.",
+              "- \"direct\" is the same nginx config (1 worker, keep-alive) without a proxy, measured interleaved with each system's repetitions; the table's direct column is the classhub phase's. The reference row is nginx itself as the reverse proxy (2 workers, keep-alive to the same upstream), interleaved the same way: the proxy every classhub figure should be read against.",
+              "- Latency \"at the same offered load\": every target gets the same %d connections, each pausing %.0f ms after every response (wrk's delay(); about %d req/s in all, a load every target but CHP can carry), so p99 compares the time a request spends in each proxy, not how long a queue forms when each is driven to its own maximum (the saturation rows)." % (CONNS, 1000.0 * CONNS / RATE, RATE),
               "- Login: JupyterHub's DummyAuthenticator (no password hashing at all) vs classhub's local authenticator with a user added under CLASSHUB_BENCH_PASSWORD_ITERATIONS=1 (a benchmark-only setting read by `classhub user add` only), CSRF cookie + field included. Both answer 302 with a new session cookie.",
               "- Spawn burst: JupyterHub's LocalProcessSpawner and classhub's local-process spawner, both as root starting servers as the same pre-created Unix users; \"own start-up\" starts the same %d servers directly with setpriv, no hub." % SERVERS,
               "- RSS: VmRSS of the hub process (+ the CHP node process for JupyterHub), from /proc/PID/status, median of 3 samples 0.3 s apart. Per-WebSocket cost = (proxy process RSS while %d sockets are open − before) / sockets opened; the proxy process is CHP for JupyterHub (its hub is not on the WebSocket path) and the one classhub process." % WS_COUNT,
@@ -794,8 +870,12 @@ def main():
     try:
         direct_url = "http://127.0.0.1:%d/user/%s/small.html" % (dport, WEB_USER)
         wait_http(direct_url)
-        for s in SYSTEMS:
-            run_system({"jupyterhub": JupyterHubCHP, "classhub": ClassHub}[s], direct_url, direct.pid)
+        reference = ReferenceProxy(dport)
+        try:
+            for s in SYSTEMS:
+                run_system({"jupyterhub": JupyterHubCHP, "classhub": ClassHub}[s], direct_url, direct.pid, reference)
+        finally:
+            reference.stop()
     finally:
         stop(direct)
     meta["load_end"] = loadavg()

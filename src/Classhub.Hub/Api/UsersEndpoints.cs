@@ -31,12 +31,30 @@ internal sealed class UsersEndpoints(ApiCaller api, UserStore users, ServerManag
             return error!.ExecuteAsync(context);
         }
 
+        var state = context.Request.Query["state"].ToString();
+        if (StateFilter(state) is not { } wanted)
+        {
+            return ApiResults.Error(StatusCodes.Status400BadRequest, $"unrecognized state '{state}': use inactive, active or ready").ExecuteAsync(context);
+        }
+
         var visible = users.List()
             .Where(u => caller.Can(Scopes.ReadUsers, u.Name))
-            .Select(u => UserModels.From(u, servers.Find(u.Name)))
+            .Select(u => (User: u, Server: servers.Find(u.Name)))
+            .Where(x => wanted(x.Server?.Phase ?? ServerPhase.Stopped))
+            .Select(x => UserModels.From(x.User, x.Server))
             .ToList();
         return Results.Json(visible, HubJsonContext.Default.ListUserModel).ExecuteAsync(context);
     }
+
+    /// <summary>JupyterHub's <c>?state=</c>: inactive (no server), active (running or pending), ready (running); null if unknown.</summary>
+    private static Func<ServerPhase, bool>? StateFilter(string state) => state switch
+    {
+        "" => _ => true,
+        "inactive" => phase => phase == ServerPhase.Stopped,
+        "active" => phase => phase != ServerPhase.Stopped,
+        "ready" => phase => phase == ServerPhase.Running,
+        _ => null,
+    };
 
     private Task Get(HttpContext context)
     {

@@ -39,8 +39,20 @@ internal sealed class MetricsEndpoints(ApiCaller api, HubMetrics metrics, Server
         Counter(text, "classhub_logins_total", "Sign-in attempts by result.", [("result=\"success\"", metrics.LoginSuccess), ("result=\"failure\"", metrics.LoginFailure), ("result=\"rate_limited\"", metrics.LoginLimited)]);
         Counter(text, "classhub_spawns_total", "Server starts by result.", [("result=\"success\"", metrics.SpawnSuccess), ("result=\"failure\"", metrics.SpawnFailure)]);
         Counter(text, "classhub_spawn_seconds_total", "Time spent starting servers (divide by classhub_spawns_total for the mean).", [("", metrics.SpawnSecondsTotal)]);
+        Runtime(text);
         context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
         return context.Response.WriteAsync(text.ToString());
+    }
+
+    /// <summary>The hub process's own memory and garbage collector, for telling a leak from a busy day.</summary>
+    private static void Runtime(StringBuilder text)
+    {
+        var gc = GC.GetGCMemoryInfo();
+        Gauge(text, "classhub_gc_heap_bytes", "Managed heap size after the last collection.", [("", gc.HeapSizeBytes)]);
+        Counter(text, "classhub_gc_allocated_bytes_total", "Bytes allocated on the managed heap since start.", [("", GC.GetTotalAllocatedBytes())]);
+        Counter(text, "classhub_gc_collections_total", "Garbage collections by generation.", [.. Enumerable.Range(0, GC.MaxGeneration + 1).Select(g => ($"generation=\"{g}\"", (double)GC.CollectionCount(g)))]);
+        Counter(text, "classhub_gc_pause_seconds_total", "Time the hub was paused for garbage collection.", [("", GC.GetTotalPauseDuration().TotalSeconds)]);
+        Gauge(text, "classhub_threadpool_threads", "Thread-pool threads.", [("", ThreadPool.ThreadCount)]);
     }
 
     private static void Gauge(StringBuilder text, string name, string help, (string Labels, double Value)[] samples) => Write(text, name, help, "gauge", samples);

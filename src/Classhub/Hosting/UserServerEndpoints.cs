@@ -9,6 +9,8 @@ namespace Classhub.Hosting;
 /// </summary>
 internal static class UserServerEndpoints
 {
+    public static readonly PathString Prefix = new("/user");
+
     public static void Map(WebApplication app)
     {
         var gate = app.Services.GetRequiredService<ProxyGate>();

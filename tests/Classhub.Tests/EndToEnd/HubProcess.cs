@@ -88,6 +88,8 @@ public sealed class HubProcess : IAsyncDisposable
     {
         var start = new ProcessStartInfo(Binary)
         {
+            // As under systemd: nothing may depend on (or scan) the directory the hub happens to be started from.
+            WorkingDirectory = "/",
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,

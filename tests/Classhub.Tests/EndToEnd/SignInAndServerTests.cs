@@ -104,13 +104,25 @@ public sealed class SignInAndServerTests(HubFixture fixture) : IClassFixture<Hub
         Assert.Equal(user, model["name"]!.GetValue<string>());
         Assert.Equal($"/user/{user}/", model["server"]!.GetValue<string>());
         Assert.Contains($"access:servers!user={user}", model["scopes"]!.AsArray().Select(s => s!.GetValue<string>()));
+        Assert.Equal([user], await UserNamesAsync(api, "ready"));
+        Assert.Equal([user], await UserNamesAsync(api, "active"));
+        Assert.Empty(await UserNamesAsync(api, "inactive"));
+        using var badState = await api.GetAsync("/hub/api/users?state=running");
+        Assert.Equal(HttpStatusCode.BadRequest, badState.StatusCode);
+        Assert.Contains("use inactive, active or ready", await badState.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
         using var stop = await api.DeleteAsync($"/hub/api/users/{user}/server");
         Assert.Equal(HttpStatusCode.NoContent, stop.StatusCode);
         var after = JsonNode.Parse(await api.GetStringAsync($"/hub/api/users/{user}"))!;
         Assert.Null(after["server"]);
+        Assert.Equal([user], await UserNamesAsync(api, "inactive"));
+        Assert.Empty(await UserNamesAsync(api, "ready"));
         Assert.Equal("", await UnixUsers.RunAsync("pgrep", "-u", user, "-f", "jupyterhub-singleuser"));
     }
+
+    /// <summary>JupyterHub's <c>GET /hub/api/users?state=</c>, as the user sees it (only themselves).</summary>
+    private static async Task<List<string>> UserNamesAsync(HttpClient api, string state) =>
+        [.. JsonNode.Parse(await api.GetStringAsync($"/hub/api/users?state={state}"))!.AsArray().Select(u => u!["name"]!.GetValue<string>())];
 
     [Fact]
     public async Task UserPath_ServerNotRunning_RedirectsToSpawnPage()
@@ -246,6 +258,8 @@ public sealed class SignInAndServerTests(HubFixture fixture) : IClassFixture<Hub
         var text = await adminApi.GetStringAsync("/hub/metrics");
         Assert.Contains("# TYPE classhub_servers gauge", text, StringComparison.Ordinal);
         Assert.Matches(@"classhub_logins_total\{result=""success""\} [1-9]", text);
+        Assert.Matches(@"classhub_gc_allocated_bytes_total [1-9][0-9]{5,}", text);
+        Assert.Matches(@"classhub_gc_collections_total\{generation=""2""\} [1-9]", text); // the collection after start-up
         using var studentApi = fixture.ApiClient(await fixture.TokenAsync(student));
         Assert.Equal(HttpStatusCode.Forbidden, (await studentApi.GetAsync("/hub/metrics")).StatusCode);
     }
