@@ -3,7 +3,7 @@
 
 Run through bench/run.sh (which installs what is missing and builds the tools). Every figure is repeated
 (BENCH_REPS, default 3) and reported as min/median/max; before every step the harness waits for a quiet
-machine (1-minute load average below BENCH_QUIET, default 0.7) for at most BENCH_QUIET_TIMEOUT seconds, then
+machine (CPUs less than BENCH_QUIET_CPU % busy over a second, default 10) for at most BENCH_QUIET_TIMEOUT seconds, then
 goes on and marks the figure "noisy". The load averages seen before every repetition are kept with the figure.
 """
 import json
@@ -30,7 +30,7 @@ WSBENCH = os.path.join(HERE, ".build", "wsbench", "wsbench")
 CHP = shutil.which("configurable-http-proxy") or "/usr/bin/configurable-http-proxy"
 REPS = int(os.environ.get("BENCH_REPS", "3"))
 COLD_RUNS = int(os.environ.get("BENCH_COLD_RUNS", "5"))
-QUIET = float(os.environ.get("BENCH_QUIET", "0.7"))
+QUIET_CPU = float(os.environ.get("BENCH_QUIET_CPU", "10"))  # % of all CPUs busy over 1 s, before every repetition
 QUIET_TIMEOUT = float(os.environ.get("BENCH_QUIET_TIMEOUT", "60"))
 WRK_SECONDS = int(os.environ.get("BENCH_WRK_SECONDS", "10"))
 CONNS = int(os.environ.get("BENCH_CONNS", "50"))
@@ -71,14 +71,15 @@ def cpu_busy(seconds=1.0):
 
 
 def wait_quiet(label):
-    """Waits for load1 < QUIET (at most QUIET_TIMEOUT s); returns what the machine looked like."""
+    """Waits (at most QUIET_TIMEOUT s) until the CPUs were less than QUIET_CPU % busy over the last second; returns
+    what the machine looked like. CPU use, not the load average: the load average trails a burst by minutes."""
     start = time.time()
-    while loadavg()[0] >= QUIET and time.time() - start < QUIET_TIMEOUT:
-        time.sleep(2)
+    busy = cpu_busy(1.0)
+    while busy >= QUIET_CPU and time.time() - start < QUIET_TIMEOUT:
+        busy = cpu_busy(1.0)
     la = loadavg()
-    busy = cpu_busy(0.5)
-    state = {"load": la, "cpu_busy_pct": busy, "waited_s": round(time.time() - start, 1), "noisy": la[0] >= QUIET}
-    log("%s: load %s, cpu busy %s%%, waited %ss%s" % (label, la, busy, state["waited_s"], " (NOISY)" if state["noisy"] else ""))
+    state = {"load": la, "cpu_busy_pct": busy, "waited_s": round(time.time() - start, 1), "noisy": busy >= QUIET_CPU}
+    log("%s: cpu busy %s%%, load %s, waited %ss%s" % (label, busy, la, state["waited_s"], " (NOISY)" if state["noisy"] else ""))
     return state
 
 
@@ -801,7 +802,7 @@ def report(meta):
              "Command: `%s`  " % meta["command"],
              "Machine: %s cores, %s; load average at start %s, at end %s.  " % (meta["cpus"], meta["kernel"], meta["load_start"], meta["load_end"]),
              "Versions: %s.  " % meta["versions"],
-             "Each cell: median (min–max) of %d repetitions (cold start: %d runs); ⚠noisy = the 1-minute load average was ≥ %.1f when a repetition began (the harness waited up to %ss for a quiet machine, then went on). Every repetition's load averages are in the JSON." % (meta.get("reps", REPS), COLD_RUNS, meta.get("quiet_threshold", QUIET), int(meta.get("quiet_timeout_s", QUIET_TIMEOUT))),
+             "Each cell: median (min–max) of %d repetitions (cold start: %d runs); ⚠noisy = the CPUs were ≥ %.0f%% busy in the second before a repetition began (the harness waited up to %ss for a quiet machine, then went on). Every repetition's CPU use and load averages are in the JSON." % (meta.get("reps", REPS), COLD_RUNS, meta.get("quiet_cpu_pct", QUIET_CPU), int(meta.get("quiet_timeout_s", QUIET_TIMEOUT))),
              "",
              "| metric | JupyterHub + CHP | classhub | ratio | direct (no proxy) | target |",
              "| --- | --- | --- | --- | --- | --- |"]
@@ -859,7 +860,7 @@ def main():
         return
     meta = {"date": time.strftime("%Y-%m-%d"), "time": time.strftime("%H:%M:%S"), "host": socket.gethostname(), "cpus": os.cpu_count(),
             "kernel": os.uname().release, "load_start": loadavg(), "command": os.environ.get("BENCH_COMMAND", "bench/run.sh"),
-            "versions": versions(), "reps": REPS, "quiet_threshold": QUIET, "quiet_timeout_s": QUIET_TIMEOUT,
+            "versions": versions(), "reps": REPS, "quiet_cpu_pct": QUIET_CPU, "quiet_timeout_s": QUIET_TIMEOUT,
             "systems": SYSTEMS, "only": sorted(ONLY)}
     log("work dir %s; %s" % (WORK, meta["versions"]))
     ensure_unix_users()

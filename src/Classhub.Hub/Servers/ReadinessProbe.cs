@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using Classhub.Core.Servers;
 
 namespace Classhub.Hub.Servers;
@@ -5,9 +7,11 @@ namespace Classhub.Hub.Servers;
 /// <summary>Waits until a new server answers HTTP (any status), noticing early if its process exits.</summary>
 internal sealed class ReadinessProbe(TimeProvider time) : IDisposable
 {
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(5);
+
     private readonly HttpClient _client = new(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false })
     {
-        Timeout = TimeSpan.FromSeconds(5),
+        Timeout = ConnectTimeout,
     };
 
     /// <summary>Null when the server answered; otherwise why it is not ready. Throws OperationCanceledException on timeout.</summary>
@@ -22,8 +26,13 @@ internal sealed class ReadinessProbe(TimeProvider time) : IDisposable
             cancellationToken.ThrowIfCancellationRequested();
             try
             {
-                using var response = await _client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-                return null;
+                // A refused connect reported as a value costs microseconds; the same refusal through HttpClient is an
+                // exception unwound through a dozen async frames (0.6 s of hub CPU for a burst of 20 servers).
+                if (await AcceptsConnectionsAsync(url, cancellationToken))
+                {
+                    using var response = await _client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+                    return null;
+                }
             }
             catch (HttpRequestException)
             {
@@ -43,6 +52,29 @@ internal sealed class ReadinessProbe(TimeProvider time) : IDisposable
             await Task.Delay(delay, time, cancellationToken);
             delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 100));
         }
+    }
+
+    /// <summary>False if nothing listens at the URL's address yet; true when something does, or the host is a name.</summary>
+    internal static async Task<bool> AcceptsConnectionsAsync(Uri url, CancellationToken cancellationToken)
+    {
+        if (!IPAddress.TryParse(url.IdnHost, out var address))
+        {
+            return true; // a node name (Slurm): let HttpClient resolve it
+        }
+
+        using var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        using var connect = new SocketAsyncEventArgs { RemoteEndPoint = new IPEndPoint(address, url.Port) };
+        var done = new TaskCompletionSource<SocketError>(TaskCreationOptions.RunContinuationsAsynchronously);
+        connect.Completed += (_, e) => done.TrySetResult(e.SocketError);
+        if (!socket.ConnectAsync(connect))
+        {
+            done.TrySetResult(connect.SocketError);
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(ConnectTimeout);
+        using var abort = timeout.Token.Register(socket.Dispose); // completes the connect with OperationAborted
+        return await done.Task == SocketError.Success;
     }
 
     public void Dispose() => _client.Dispose();

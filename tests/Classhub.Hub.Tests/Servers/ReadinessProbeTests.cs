@@ -1,0 +1,79 @@
+using System.Net;
+using System.Net.Sockets;
+using Classhub.Core.Servers;
+using Classhub.Hub.Servers;
+
+namespace Classhub.Hub.Servers.Tests;
+
+/// <summary>Counts first-chance exceptions, which are process-wide: runs alone.</summary>
+[CollectionDefinition(nameof(ReadinessProbeTests), DisableParallelization = true)]
+public sealed class ReadinessProbeCollection;
+
+[Collection(nameof(ReadinessProbeTests))]
+public sealed class ReadinessProbeTests
+{
+    [Fact]
+    public async Task AcceptsConnections_NothingListening_False_Listening_True()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var url = new Uri($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}/user/x/api");
+        Assert.True(await ReadinessProbe.AcceptsConnectionsAsync(url, CancellationToken.None));
+
+        listener.Stop();
+        Assert.False(await ReadinessProbe.AcceptsConnectionsAsync(url, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task AcceptsConnections_HostName_LeftToHttp()
+    {
+        Assert.True(await ReadinessProbe.AcceptsConnectionsAsync(new Uri("http://node12.cluster.invalid:8888/"), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Wait_ServerStartsListeningLater_ReadyWithoutExceptions()
+    {
+        using var portHolder = new TcpListener(IPAddress.Loopback, 0);
+        portHolder.Start();
+        var port = ((IPEndPoint)portHolder.LocalEndpoint).Port;
+        portHolder.Stop();
+
+        var firstChance = 0;
+        EventHandler<System.Runtime.ExceptionServices.FirstChanceExceptionEventArgs> count = (_, e) =>
+        {
+            if (e.Exception is HttpRequestException or SocketException)
+            {
+                Interlocked.Increment(ref firstChance);
+            }
+        };
+        using var probe = new ReadinessProbe(TimeProvider.System);
+        var polls = 0;
+        AppDomain.CurrentDomain.FirstChanceException += count;
+        try
+        {
+            var waiting = probe.WaitAsync(new Uri($"http://127.0.0.1:{port}/"), "user/x/api", () => { polls++; return Task.FromResult(new ServerStatus(true, null, null)); }, CancellationToken.None);
+            await Task.Delay(400);
+            Assert.False(waiting.IsCompleted);
+
+            using var server = new HttpListener();
+            server.Prefixes.Add($"http://127.0.0.1:{port}/");
+            server.Start();
+            var answer = Task.Run(async () =>
+            {
+                var context = await server.GetContextAsync();
+                context.Response.StatusCode = 302; // any answer means the server is up
+                context.Response.Close();
+            });
+
+            Assert.Null(await waiting.WaitAsync(TimeSpan.FromSeconds(10)));
+            await answer;
+        }
+        finally
+        {
+            AppDomain.CurrentDomain.FirstChanceException -= count;
+        }
+
+        Assert.True(polls >= 3, $"polled {polls} times while nothing listened");
+        Assert.Equal(0, firstChance);
+    }
+}
