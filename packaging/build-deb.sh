@@ -19,6 +19,7 @@ install -D -m 0755 "$binary" "$root/usr/bin/classhub"
 install -d -m 0755 "$root/etc/classhub"
 "$binary" config default > "$root/etc/classhub/classhub.json" || { echo "build-deb: '$binary config default' failed" >&2; exit 1; }
 chmod 0644 "$root/etc/classhub/classhub.json"
+install -D -m 0644 "$here/pam.d/classhub" "$root/etc/pam.d/classhub"
 install -d -m 0755 "$root/lib/systemd/system"
 
 # ExecStartPre runs `classhub config check` once the binary has that command; an older binary would fail it.

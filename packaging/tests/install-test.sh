@@ -17,6 +17,7 @@ CACHE=${CLASSHUB_TEST_CACHE:-/var/cache/classhub-test}
 # Bump the suffix when the tree's contents change.
 TREE=$CACHE/bookworm-1
 STUDENT=student1
+PAM_USER=unixstudent1
 PASSWORD=correct-horse-battery
 started=$(date +%s.%N)
 
@@ -162,6 +163,23 @@ case "$code" in 302|303) ;; *) fail "sign-in answered $code, expected a redirect
 curl -s -b "$jar" "$HUB/hub/home" | grep -q "$STUDENT" || fail "signed in, but /hub/home does not greet $STUDENT"
 say "signed in as $STUDENT"
 
+# --- PAM: a Unix account signs in with its own password through the packaged /etc/pam.d/classhub ----------
+in_ct grep -q '^@include common-auth' /etc/pam.d/classhub || fail "/etc/pam.d/classhub is missing or does not include common-auth"
+in_ct useradd --create-home --shell /bin/sh "$PAM_USER" || fail "useradd $PAM_USER failed"
+printf '%s:%s\n' "$PAM_USER" "$PASSWORD" | in_ct chpasswd || fail "chpasswd for $PAM_USER failed"
+in_ct classhub user add "$PAM_USER" >/dev/null || fail "classhub user add $PAM_USER failed"
+in_ct classhub config set auth.methods '["local", "pam"]' >/dev/null || fail "classhub config set auth.methods failed"
+in_ct systemctl restart classhub || fail "classhub.service did not restart with PAM sign-in"
+wait_health
+pam_jar=$W/pam-cookies
+csrf=$(curl -s -c "$pam_jar" -b "$pam_jar" "$HUB/hub/login" | sed -n 's/.*name="_csrf" value="\([^"]*\)".*/\1/p' | head -1)
+code=$(curl -s -o /dev/null -w '%{http_code}' -c "$pam_jar" -b "$pam_jar" --data-urlencode "username=$PAM_USER" \
+  --data-urlencode "password=$PASSWORD" --data-urlencode "_csrf=$csrf" --data-urlencode "next=/hub/home" "$HUB/hub/login")
+case "$code" in 302|303) ;; *) fail "PAM sign-in of $PAM_USER answered $code, expected a redirect" ;; esac
+curl -s -b "$pam_jar" "$HUB/hub/home" | grep -q "$PAM_USER" || fail "PAM sign-in: /hub/home does not greet $PAM_USER"
+in_ct journalctl -u classhub --no-pager | grep -q "$PAM_USER.*pam" || fail "the journal does not say $PAM_USER signed in with pam"
+say "signed in as $PAM_USER with the Unix password (auth.methods local, pam; PAM service classhub)"
+
 token=$(in_ct classhub token create "$STUDENT" | tail -1)
 auth="Authorization: token $token"
 code=$(curl -s -o "$W/start.json" -w '%{http_code}' -X POST -H "$auth" "$HUB/hub/api/users/$STUDENT/server")
@@ -223,7 +241,7 @@ grep -q "made for students" "$W/apt-purge.log" && grep -q "^  $STUDENT uid [0-9]
   || { cat "$W/apt-purge.log"; fail "purge did not list $STUDENT among the students' accounts it kept"; }
 left=""
 while read -r f; do
-  case "$f" in /.|/etc|/usr|/usr/bin|/usr/share|/usr/share/doc|/usr/share/man|/usr/share/man/man1|/lib|/lib/systemd|/lib/systemd/system|/usr/share/lintian|/usr/share/lintian/overrides) continue ;; esac
+  case "$f" in /.|/etc|/etc/pam.d|/usr|/usr/bin|/usr/share|/usr/share/doc|/usr/share/man|/usr/share/man/man1|/lib|/lib/systemd|/lib/systemd/system|/usr/share/lintian|/usr/share/lintian/overrides) continue ;; esac
   in_ct test -e "$f" && left="$left $f"
 done < "$W/files.txt"
 for f in /etc/classhub /var/lib/classhub /run/classhub /etc/systemd/system/multi-user.target.wants/classhub.service \

@@ -54,7 +54,7 @@ internal static class AuthRegistration
 
         if (methods.Contains("pam"))
         {
-            services.AddSingleton(new PamOptions(config.Text("auth.pam.service") is { Length: > 0 } service ? service : "login"));
+            services.AddSingleton(new PamOptions(config.Text("auth.pam.service") is { Length: > 0 } service ? service : "classhub"));
             services.AddSingleton<IAuthenticator, PamAuthenticator>();
         }
 

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 namespace Classhub.Hub.Auth.Pam;
 
 /// <summary>
-/// The server's own accounts through its PAM stack (service <c>auth.pam.service</c>: "login" by default, or the
+/// The server's own accounts through its PAM stack (service <c>auth.pam.service</c>: "classhub" by default, the
 /// package's /etc/pam.d/classhub): pam_authenticate then pam_acct_mgmt, in-process. The password only ever sits in
 /// malloc'd memory that is zeroed after use; a wrong password, an unknown, locked or expired account all give the
 /// same rejection.
