@@ -8,6 +8,9 @@ namespace Classhub.Storage.Database;
 /// </summary>
 internal sealed class HubDatabase
 {
+    // Native connections (kept alive by the pool) whose per-connection PRAGMAs are set; the value is unused.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, object> Configured = new();
+
     private readonly string _connectionString;
 
     public HubDatabase(string path)
@@ -17,7 +20,6 @@ internal sealed class HubDatabase
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = path,
-            ForeignKeys = true,
             DefaultTimeout = 10,
             Pooling = true,
             Mode = SqliteOpenMode.ReadWriteCreate,
@@ -30,13 +32,24 @@ internal sealed class HubDatabase
     {
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
-        // synchronous is per connection (journal_mode=WAL is per file): without this every pooled connection ran
-        // with FULL, one fdatasync per commit, which capped sign-ins (one session insert each) at the disk's pace.
-        // NORMAL under WAL stays consistent after a crash; only the last commits before a power cut can be lost.
-        using (var pragma = connection.CreateCommand())
+        // Per-connection settings, applied once per native connection rather than on every Open of a pooled one
+        // (two statements per Open were a tenth of the CPU of a sign-in):
+        // - foreign_keys: SQLite's default is off;
+        // - synchronous=NORMAL (journal_mode=WAL is per file): with FULL every commit was an fdatasync, which capped
+        //   sign-ins (one session insert each) at the disk's pace. NORMAL under WAL stays consistent after a crash;
+        //   only the last commits before a power cut can be lost;
+        // - busy_timeout: SQLite's own wait for a lock (1 ms, 2 ms, 5 ms, ...). Without it a writer meeting another
+        //   got SQLITE_BUSY at once and Microsoft.Data.Sqlite slept 150 ms before retrying: 10 concurrent sign-ins
+        //   had a p90 of 100 ms and a p99 of 244 ms for 0.3 ms of work each.
+        if (!Configured.TryGetValue(connection.Handle!, out _))
         {
-            pragma.CommandText = "PRAGMA synchronous=NORMAL";
-            pragma.ExecuteNonQuery();
+            using (var pragma = connection.CreateCommand())
+            {
+                pragma.CommandText = "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;";
+                pragma.ExecuteNonQuery();
+            }
+
+            Configured.AddOrUpdate(connection.Handle!, Configured);
         }
 
         return connection;

@@ -83,6 +83,54 @@ public sealed class HubDatabaseTests : IDisposable
     }
 
     [Fact]
+    public void Open_ReusedPooledConnections_KeepForeignKeysSynchronousNormalAndBusyTimeout()
+    {
+        // The settings are applied once per native connection; every later Open of it must still have them.
+        for (var i = 0; i < 5; i++)
+        {
+            using var first = _db.Database.Open();
+            using var second = _db.Database.Open(); // two at once: the pool holds more than one native connection
+            foreach (var connection in new[] { first, second })
+            {
+                using var command = connection.CreateCommand();
+                command.CommandText = "PRAGMA foreign_keys";
+                Assert.Equal(1L, command.ExecuteScalar());
+                command.CommandText = "PRAGMA synchronous";
+                Assert.Equal(1L, command.ExecuteScalar()); // 1 = NORMAL (2 = FULL, SQLite's default)
+                command.CommandText = "PRAGMA busy_timeout";
+                Assert.Equal(10000L, command.ExecuteScalar()); // SQLite waits for a lock itself, in ms steps
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Write_WhileAnotherConnectionHoldsTheWriteLock_SqliteWaitsForIt()
+    {
+        // Microsoft.Data.Sqlite alone gives up after CommandTimeout (1 s here) with SQLITE_BUSY; the lock is held for
+        // 1.5 s, so only SQLite's own busy_timeout (10 s, waited inside one step) lets this write through.
+        using var holder = _db.Database.Open();
+        using var begin = holder.CreateCommand();
+        begin.CommandText = "CREATE TABLE IF NOT EXISTS busy_probe (x INTEGER); BEGIN IMMEDIATE; INSERT INTO busy_probe VALUES (0);";
+        begin.ExecuteNonQuery();
+        var writer = Task.Run(() =>
+        {
+            using var other = _db.Database.Open();
+            using var insert = other.CreateCommand();
+            insert.CommandText = "INSERT INTO busy_probe VALUES (1)";
+            insert.CommandTimeout = 1;
+            insert.ExecuteNonQuery();
+        });
+        await Task.Delay(1500);
+        Assert.False(writer.IsCompleted);
+
+        begin.CommandText = "COMMIT";
+        begin.ExecuteNonQuery();
+        await writer.WaitAsync(TimeSpan.FromSeconds(10));
+        begin.CommandText = "SELECT count(*) FROM busy_probe";
+        Assert.Equal(2L, begin.ExecuteScalar());
+    }
+
+    [Fact]
     public void Ping_MigratedDatabase_ReportsSchemaVersion()
     {
         var ok = _db.Database.Ping(out var detail);
