@@ -20,15 +20,8 @@ rows = {"before": [], "after": []}
 
 def one(label, binary):
     bench.CLASSHUB = binary
-    hub = bench.ClassHub()
-    hub.start()
+    hub, url = bench.hub_with_web_server()
     try:
-        hub.setup_api()
-        hub.add_user(bench.WEB_USER)
-        bench.spawn(hub, bench.WEB_USER)
-        bench.wait_ready(hub, [bench.WEB_USER])
-        hub.owner_setup(bench.WEB_USER)
-        url = "%s/user/%s/small.html" % (hub.base, bench.WEB_USER)
         state = bench.wait_quiet("%s proxy" % label)
         c0 = bench.cpu_seconds([hub.proc.pid])
         proxy = bench.wrk(url, hub.proxy_headers())

@@ -422,6 +422,24 @@ def stop_servers(sysm, names):
         time.sleep(0.2)
 
 
+def hub_with_web_server():
+    """A started classhub with WEB_USER's nginx "server" running and the owner's token set: where every proxy-only
+    script (ab.py, profile.py, proxy-counters.py) begins. Returns (hub, url of the small file through the proxy)."""
+    ensure_unix_users()
+    hub = ClassHub()
+    hub.start()
+    try:
+        hub.setup_api()
+        hub.add_user(WEB_USER)
+        spawn(hub, WEB_USER)
+        wait_ready(hub, [WEB_USER])
+        hub.owner_setup(WEB_USER)
+    except BaseException:
+        hub.stop()
+        raise
+    return hub, "%s/user/%s/small.html" % (hub.base, WEB_USER)
+
+
 # ---------------------------------------------------------------- measurements
 
 def record(metric, system, unit, values, states, extra=None):

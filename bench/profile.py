@@ -10,15 +10,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench  # noqa: E402
 
 seconds = int(sys.argv[1]) if len(sys.argv) > 1 else 10
-bench.ensure_unix_users()
-hub = bench.ClassHub()
-hub.start()
+hub, url = bench.hub_with_web_server()
 try:
-    hub.setup_api()
-    hub.add_user(bench.WEB_USER)
-    bench.spawn(hub, bench.WEB_USER)
-    bench.wait_ready(hub, [bench.WEB_USER])
-    url = "%s/user/%s/small.html" % (hub.base, bench.WEB_USER)
     print(bench.wrk(url, hub.proxy_headers(), seconds=3))
     data = os.path.join(hub.dir, "perf.data")
     perf = None if os.environ.get("NO_PERF") else subprocess.Popen(["perf", "record", "-F", "999", "-g", "-p", str(hub.proc.pid), "-o", data, "--", "sleep", str(seconds)],

@@ -28,16 +28,8 @@ def counters(pid):
     return int(fields[11]) / tick, int(fields[12]) / tick, voluntary, involuntary
 
 
-bench.ensure_unix_users()
-hub = bench.ClassHub()
-hub.start()
+hub, url = bench.hub_with_web_server()
 try:
-    hub.setup_api()
-    hub.add_user(bench.WEB_USER)
-    bench.spawn(hub, bench.WEB_USER)
-    bench.wait_ready(hub, [bench.WEB_USER])
-    hub.owner_setup(bench.WEB_USER)
-    url = "%s/user/%s/small.html" % (hub.base, bench.WEB_USER)
     for label, script in (("paced ~%d req/s" % bench.RATE, bench.pacing_script()), ("saturation", None)):
         bench.wrk(url, hub.proxy_headers(), script=script, seconds=2)
         before = counters(hub.proc.pid)
