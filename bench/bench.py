@@ -382,14 +382,6 @@ def spawn_all(sysm, names):
         raise errors[0]
 
 
-def is_ready(sysm, name):
-    status, body = http("GET", "%s/hub/api/users/%s" % (sysm.base, name), sysm.auth)
-    if status != 200:
-        return False
-    user = json.loads(body)
-    return bool(user.get("server")) and not user.get("pending")
-
-
 def ready_names(sysm):
     """One request per poll for every pending server (JupyterHub's ?state=ready): polling each user separately
     would put 20 requests per tick on the hub while the servers it is timing compete for the same cores."""
@@ -414,7 +406,7 @@ def stop_servers(sysm, names):
     for n in names:
         http("DELETE", "%s/hub/api/users/%s/server" % (sysm.base, n), sysm.auth, timeout=60)
     end = time.time() + 60
-    while time.time() < end and any(is_ready(sysm, n) for n in names):
+    while time.time() < end and set(names) & ready_names(sysm):
         time.sleep(0.2)
     uids = {pwd.getpwnam(n).pw_uid for n in names}
     end = time.time() + 20

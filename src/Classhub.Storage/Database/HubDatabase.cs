@@ -8,8 +8,9 @@ namespace Classhub.Storage.Database;
 /// </summary>
 internal sealed class HubDatabase
 {
-    // Native connections (kept alive by the pool) whose per-connection PRAGMAs are set; the value is unused.
+    // Native connections (kept alive by the pool) whose per-connection PRAGMAs are set: a set, hence the one marker value.
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, object> Configured = new();
+    private static readonly object Marker = new();
 
     private readonly string _connectionString;
 
@@ -49,7 +50,7 @@ internal sealed class HubDatabase
                 pragma.ExecuteNonQuery();
             }
 
-            Configured.AddOrUpdate(connection.Handle!, Configured);
+            Configured.AddOrUpdate(connection.Handle!, Marker);
         }
 
         return connection;
@@ -61,7 +62,7 @@ internal sealed class HubDatabase
         using var connection = Open();
         using (var wal = connection.CreateCommand())
         {
-            wal.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;";
+            wal.CommandText = "PRAGMA journal_mode=WAL"; // per file; Open set the per-connection PRAGMAs
             wal.ExecuteNonQuery();
         }
 

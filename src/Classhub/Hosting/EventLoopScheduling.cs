@@ -41,7 +41,7 @@ internal static class EventLoopScheduling
         public override SynchronizationContext CreateCopy() => this;
 
         public override void Post(SendOrPostCallback d, object? state) =>
-            ThreadPool.UnsafeQueueUserWorkItem(static work => work.Run(), new Work(d, state), preferLocal: false);
+            ThreadPool.UnsafeQueueUserWorkItem(new Work(d, state), preferLocal: false);
 
         public override void Send(SendOrPostCallback d, object? state) => throw new NotSupportedException("Send would block an event thread.");
 
@@ -61,9 +61,7 @@ internal static class EventLoopScheduling
 
         private sealed record Work(SendOrPostCallback Callback, object? State) : IThreadPoolWorkItem
         {
-            public void Execute() => Run();
-
-            public void Run()
+            public void Execute()
             {
                 SetSynchronizationContext(Instance);
                 try
