@@ -96,9 +96,7 @@ internal static class HubHost
         }
 
         await app.StartAsync(cancellationToken);
-        // Start-up (configuration, migrations, the service graph, route tables) leaves a few MB of garbage that a hub,
-        // idle for most of the day, would otherwise keep resident until enough allocation triggers a collection.
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        using var compaction = QuietCompaction.Start(app.Services.GetRequiredService<TimeProvider>());
         Console.WriteLine($"classhub is serving {plan.PublicUrl} (state in {plan.DataDir})");
         await app.WaitForShutdownAsync(cancellationToken);
         return CommandLine.Ok;
