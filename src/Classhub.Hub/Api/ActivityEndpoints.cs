@@ -18,17 +18,10 @@ internal sealed class ActivityEndpoints(ApiCaller api, ServerManager servers)
 
     private async Task Report(HttpContext context)
     {
-        var (caller, error) = api.Require(context);
+        var (caller, name, error) = api.RequireOnUser(context, Scopes.UsersActivity, static name => $"report activity for {name}");
         if (caller is null)
         {
             await error!.ExecuteAsync(context);
-            return;
-        }
-
-        var name = (string)context.GetRouteValue("name")!;
-        if (!caller.Can(Scopes.UsersActivity, name))
-        {
-            await ApiResults.Forbidden($"report activity for {name}").ExecuteAsync(context);
             return;
         }
 

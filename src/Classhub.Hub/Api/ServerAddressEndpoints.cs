@@ -23,17 +23,16 @@ internal sealed class ServerAddressEndpoints(ApiCaller api, ServerManager server
 
     private async Task Report(HttpContext context)
     {
-        var (caller, error) = api.Require(context);
+        static string Action(string name) => $"set the server address of {name} (only that server's own token may)";
+        var (caller, name, error) = api.RequireOnUser(context, Scopes.ServerAddress, Action);
+        if (caller is { ViaSession: true })
+        {
+            (caller, error) = (null, ApiResults.Forbidden(Action(name)));
+        }
+
         if (caller is null)
         {
             await error!.ExecuteAsync(context);
-            return;
-        }
-
-        var name = (string)context.GetRouteValue("name")!;
-        if (caller.ViaSession || !caller.Can(Scopes.ServerAddress, name))
-        {
-            await ApiResults.Forbidden($"set the server address of {name} (only that server's own token may)").ExecuteAsync(context);
             return;
         }
 

@@ -19,17 +19,10 @@ internal sealed class TokenEndpoints(ApiCaller api, UserStore users, TokenStore 
 
     private async Task Create(HttpContext context)
     {
-        var (caller, error) = api.Require(context);
+        var (caller, name, error) = api.RequireOnUser(context, Scopes.Tokens, static name => $"create tokens for {name}");
         if (caller is null)
         {
             await error!.ExecuteAsync(context);
-            return;
-        }
-
-        var name = (string)context.GetRouteValue("name")!;
-        if (!caller.Can(Scopes.Tokens, name))
-        {
-            await ApiResults.Forbidden($"create tokens for {name}").ExecuteAsync(context);
             return;
         }
 

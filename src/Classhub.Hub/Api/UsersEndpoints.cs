@@ -58,16 +58,10 @@ internal sealed class UsersEndpoints(ApiCaller api, UserStore users, ServerManag
 
     private Task Get(HttpContext context)
     {
-        var (caller, error) = api.Require(context);
+        var (caller, name, error) = api.RequireOnUser(context, Scopes.ReadUsers, static name => $"read user {name}");
         if (caller is null)
         {
             return error!.ExecuteAsync(context);
-        }
-
-        var name = (string)context.GetRouteValue("name")!;
-        if (!caller.Can(Scopes.ReadUsers, name))
-        {
-            return ApiResults.Forbidden($"read user {name}").ExecuteAsync(context);
         }
 
         var user = users.Find(name);
@@ -78,17 +72,10 @@ internal sealed class UsersEndpoints(ApiCaller api, UserStore users, ServerManag
 
     private async Task Create(HttpContext context)
     {
-        var (caller, error) = api.Require(context);
+        var (caller, name, error) = api.RequireOnUser(context, Scopes.AdminUsers, static _ => "create users");
         if (caller is null)
         {
             await error!.ExecuteAsync(context);
-            return;
-        }
-
-        var name = (string)context.GetRouteValue("name")!;
-        if (!caller.Can(Scopes.AdminUsers, name))
-        {
-            await ApiResults.Forbidden("create users").ExecuteAsync(context);
             return;
         }
 
@@ -120,17 +107,10 @@ internal sealed class UsersEndpoints(ApiCaller api, UserStore users, ServerManag
 
     private async Task Delete(HttpContext context)
     {
-        var (caller, error) = api.Require(context);
+        var (caller, name, error) = api.RequireOnUser(context, Scopes.AdminUsers, static _ => "delete users");
         if (caller is null)
         {
             await error!.ExecuteAsync(context);
-            return;
-        }
-
-        var name = (string)context.GetRouteValue("name")!;
-        if (!caller.Can(Scopes.AdminUsers, name))
-        {
-            await ApiResults.Forbidden("delete users").ExecuteAsync(context);
             return;
         }
 

@@ -37,22 +37,8 @@ internal sealed class LocalProcessSpawner : ISpawner
 
     public string Kind => "local-process";
 
-    public async Task<SpawnResult> StartAsync(SpawnRequest request, CancellationToken cancellationToken)
-    {
-        if (request.Command.Count == 0)
-        {
-            throw new ArgumentException("the spawn request has an empty command", nameof(request));
-        }
-
-        cancellationToken.ThrowIfCancellationRequested();
-        var result = await TryStartAsync(request, cancellationToken);
-        if (result.Failure is { } failure)
-        {
-            Log.SpawnFailed(_logger, request.UserName, failure.Reason, failure.Message);
-        }
-
-        return result;
-    }
+    public Task<SpawnResult> StartAsync(SpawnRequest request, CancellationToken cancellationToken) =>
+        SpawnAttempt.RunAsync(request, _logger, TryStartAsync, cancellationToken);
 
     private async Task<SpawnResult> TryStartAsync(SpawnRequest request, CancellationToken cancellationToken)
     {

@@ -10,9 +10,6 @@ internal static partial class Log
     [LoggerMessage(2, LogLevel.Information, "Creating Unix account {UnixUser} for {User}")]
     public static partial void CreatingUnixUser(ILogger logger, string user, string unixUser);
 
-    [LoggerMessage(3, LogLevel.Warning, "Could not start server for {User} ({Reason}): {Message}")]
-    public static partial void SpawnFailed(ILogger logger, string user, string reason, string message);
-
     [LoggerMessage(4, LogLevel.Information, "Stopping server pid {Pid} (process group {ProcessGroup}), grace {Grace}")]
     public static partial void Stopping(ILogger logger, int pid, int processGroup, TimeSpan grace);
 

@@ -7,9 +7,6 @@ internal static partial class Log
     [LoggerMessage(101, LogLevel.Information, "Started server for {User} as {UnixUser}: unit {Unit}, port {Port}")]
     public static partial void ServerStarted(ILogger logger, string user, string unixUser, string unit, int port);
 
-    [LoggerMessage(102, LogLevel.Warning, "Could not start server for {User} ({Reason}): {Message}")]
-    public static partial void SpawnFailed(ILogger logger, string user, string reason, string message);
-
     [LoggerMessage(103, LogLevel.Information, "Stopping unit {Unit}, grace {Grace}")]
     public static partial void Stopping(ILogger logger, string unit, TimeSpan grace);
 

@@ -45,22 +45,8 @@ internal sealed class SystemdSpawner : ISpawner
     /// <summary>True when systemd is the init system (the test of sd_booted(3)).</summary>
     public static bool IsSystemdRunning(string runtimeDir = "/run/systemd/system") => Directory.Exists(runtimeDir);
 
-    public async Task<SpawnResult> StartAsync(SpawnRequest request, CancellationToken cancellationToken)
-    {
-        if (request.Command.Count == 0)
-        {
-            throw new ArgumentException("the spawn request has an empty command", nameof(request));
-        }
-
-        cancellationToken.ThrowIfCancellationRequested();
-        var result = await TryStartAsync(request, cancellationToken);
-        if (result.Failure is { } failure)
-        {
-            Log.SpawnFailed(_logger, request.UserName, failure.Reason, failure.Message);
-        }
-
-        return result;
-    }
+    public Task<SpawnResult> StartAsync(SpawnRequest request, CancellationToken cancellationToken) =>
+        SpawnAttempt.RunAsync(request, _logger, TryStartAsync, cancellationToken);
 
     private async Task<SpawnResult> TryStartAsync(SpawnRequest request, CancellationToken cancellationToken)
     {
