@@ -1,13 +1,10 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
-using System.Text.RegularExpressions;
 using Classhub.Core.Courses;
 using Classhub.Hub.Auth;
 using Classhub.Hub.Changes;
 using Classhub.Hub.Courses.Roster;
 using Classhub.Hub.Courses.RosterImport;
-using Classhub.Hub.Hosting;
 using Classhub.Hub.Pages;
 using Classhub.Storage.Courses;
 using Microsoft.AspNetCore.Builder;
@@ -19,24 +16,21 @@ namespace Classhub.Hub.Courses;
 
 /// <summary>
 /// The course page: students see the course; staff (its TAs and instructors) and admins see the roster and import a
-/// new one in two steps — upload and see the plan (nothing changes), then confirm. The uploaded file waits under
-/// <c>&lt;data dir&gt;/uploads/</c> with a random name between the two steps, so the confirmed import is exactly the previewed file.
+/// new one in two steps — upload and see the plan (nothing changes), then confirm. The uploaded file waits in
+/// <see cref="RosterUploads"/> between the two steps, so the confirmed import is exactly the previewed file.
 /// </summary>
-internal sealed partial class CourseEndpoints(
+internal sealed class CourseEndpoints(
     CallerResolver callers,
     CourseStore courses,
     RosterImporter importer,
     PageRenderer pages,
     FormGuard forms,
     ChangeWatcher changes,
-    HubOptions options,
+    RosterUploads uploads,
     Datasets.DatasetEndpoints datasets,
     Assignments.AssignmentPage assignmentPage)
 {
     public const long MaxUploadBytes = 10 * 1024 * 1024;
-
-    [GeneratedRegex("^[a-f0-9]{32}$", RegexOptions.CultureInvariant)]
-    private static partial Regex UploadId();
 
     public static void Map(IEndpointRouteBuilder app)
     {
@@ -129,18 +123,16 @@ internal sealed partial class CourseEndpoints(
             return;
         }
 
-        var uploadId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        var path = UploadPath(course.Id, uploadId);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        await using (var target = new FileStream(path, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite }))
+        RosterUpload upload;
+        await using (var content = file.OpenReadStream())
         {
-            await file.CopyToAsync(target, context.RequestAborted);
+            upload = await uploads.SaveAsync(course.Id, content, context.RequestAborted);
         }
 
         var format = RosterFormatNames.Parse(form["format"]) ?? RosterFormat.Auto;
         var flags = new RosterImportOptions(form["drop_missing"] == "true", form["skip_invalid"] == "true");
         RosterImportOutcome outcome;
-        await using (var stream = File.OpenRead(path))
+        await using (var stream = File.OpenRead(upload.Path))
         {
             var result = importer.Import(course.Id, stream, format, flags, dryRun: true);
             outcome = result.Value!;
@@ -149,14 +141,14 @@ internal sealed partial class CourseEndpoints(
         var confirm = outcome.Plan.CanApply
             ? $"""
               <form method="post" action="/hub/courses/{Html.Attr(course.Id)}/roster/apply">{pages.CsrfField(context)}
-              <input type="hidden" name="upload" value="{uploadId}"><input type="hidden" name="format" value="{RosterFormatNames.Name(format)}">
+              <input type="hidden" name="upload" value="{upload.Id}"><input type="hidden" name="format" value="{RosterFormatNames.Name(format)}">
               <input type="hidden" name="drop_missing" value="{(flags.DropMissing ? "true" : "false")}"><input type="hidden" name="skip_invalid" value="{(flags.SkipInvalid ? "true" : "false")}">
               <button type="submit" class="primary">Confirm the import</button> <a class="button" href="/hub/courses/{Html.Attr(course.Id)}">Cancel</a></form>
               """
             : $"<p class=\"error\" role=\"alert\">The file has errors, so nothing can be imported. Fix them and upload it again.</p><p><a class=\"button\" href=\"/hub/courses/{Html.Attr(course.Id)}\">Back</a></p>";
         if (!outcome.Plan.CanApply)
         {
-            File.Delete(path);
+            RosterUploads.Discard(upload);
         }
 
         await pages.Render(context, "Roster preview", $"<section class=\"card wide\"><h1>Roster preview: {Html.E(course.Title)}</h1><p>Nothing has changed yet.</p>{PlanHtml(outcome.Plan)}{confirm}</section>");
@@ -169,23 +161,21 @@ internal sealed partial class CourseEndpoints(
             return;
         }
 
-        var uploadId = form["upload"].ToString();
-        var path = UploadId().IsMatch(uploadId) ? UploadPath(course.Id, uploadId) : null;
-        if (path is null || !File.Exists(path))
+        if (uploads.Find(course.Id, form["upload"].ToString()) is not { } upload)
         {
-            await pages.Error(context, StatusCodes.Status400BadRequest, "Upload expired", "The previewed file is gone (it was already imported, or it expired). Upload it again.");
+            await pages.Error(context, StatusCodes.Status400BadRequest, "Upload expired", $"The previewed file is gone (it was already imported, or it waited more than {RosterUploads.Lifetime.TotalMinutes:0} minutes). Upload it again.");
             return;
         }
 
         var format = RosterFormatNames.Parse(form["format"]) ?? RosterFormat.Auto;
         var flags = new RosterImportOptions(form["drop_missing"] == "true", form["skip_invalid"] == "true");
         RosterImportOutcome outcome;
-        await using (var stream = File.OpenRead(path))
+        await using (var stream = File.OpenRead(upload.Path))
         {
             outcome = importer.Import(course.Id, stream, format, flags, dryRun: false).Value!;
         }
 
-        File.Delete(path);
+        RosterUploads.Discard(upload);
         changes.NotifyLocalChange();
         var verdict = outcome.Applied
             ? "<p class=\"status ok\" role=\"status\">The roster was imported.</p>"
@@ -227,8 +217,6 @@ internal sealed partial class CourseEndpoints(
 
         return html.ToString();
     }
-
-    private string UploadPath(string courseId, string uploadId) => Path.Combine(options.DataDir, "uploads", $"roster-{courseId}-{uploadId}.csv");
 
     private (Course? Course, CourseMember? Member) Lookup(string id, Caller caller)
     {

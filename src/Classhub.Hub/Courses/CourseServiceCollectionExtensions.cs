@@ -22,6 +22,7 @@ internal static class CourseServiceCollectionExtensions
         services.AddSingleton<RosterImporter>();
         services.AddSingleton<DroppedServerStopper>();
         services.AddHostedService(sp => sp.GetRequiredService<DroppedServerStopper>());
+        services.AddSingleton<RosterUploads>();
         services.AddSingleton<CourseEndpoints>();
         services.AddSingleton<CourseApiEndpoints>();
         return services;

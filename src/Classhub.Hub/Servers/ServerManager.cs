@@ -117,7 +117,11 @@ internal sealed partial class ServerManager(
         }
     }
 
-    /// <summary>At start-up: re-attach to servers that kept running while the hub was down; mark the others stopped.</summary>
+    /// <summary>
+    /// At start-up: re-attach to servers that kept running while the hub was down; go on waiting for those still
+    /// queued or starting where the hub cannot see them (a cluster job: it reports its address itself); mark the
+    /// others stopped.
+    /// </summary>
     public async Task ReattachAsync(CancellationToken cancellationToken)
     {
         foreach (var stored in servers.ListActive())
@@ -125,7 +129,26 @@ internal sealed partial class ServerManager(
             var entry = Entry(stored.UserId, stored.UserName);
             entry.LastActivity = stored.LastActivity;
             var status = stored.State is null ? ServerStatus.Stopped() : await spawner.PollAsync(stored.State, cancellationToken);
-            if (status.Running && stored.Url is not null)
+            if (status.Running && stored.Url is null && stored.State is { } waiting)
+            {
+                lock (entry)
+                {
+                    entry.Phase = ServerPhase.Starting;
+                    entry.State = waiting;
+                    entry.StartedAt = stored.StartedAt;
+                    entry.Progress.Add(new ProgressEvent(10, "Still starting your server (the hub restarted meanwhile)"));
+                    entry.Pending = Task.Run(
+                        () => StartGuardedAsync(entry, waiting, async _ =>
+                        {
+                            // The queue limit belonged to the spawn request: after a restart the wait in the queue has none (the student can stop it).
+                            LogResumed(logger, stored.UserName);
+                            using var timeout = NewStartClock();
+                            await BecomeReadyAsync(entry, waiting, new PendingServer(waiting, QueueTimeout: null), null, LogPath(stored.UserName), timeout);
+                        }),
+                        CancellationToken.None);
+                }
+            }
+            else if (status.Running && stored.Url is not null)
             {
                 entry.Phase = ServerPhase.Running;
                 entry.Url = stored.Url;
@@ -158,82 +181,95 @@ internal sealed partial class ServerManager(
         }
     }
 
-    private async Task SpawnAsync(ServerEntry entry)
+    private Task SpawnAsync(ServerEntry entry) => StartGuardedAsync(entry, null, async setState =>
     {
         var name = entry.UserName;
-        string? state = null;
+        var (token, _) = tokens.Create(entry.UserId, TokenKind.Server, Scopes.ForServer(name), "server", null, ServerEnvironment.ClientId(name));
+        oauth.SaveClient(ServerEnvironment.ClientId(name), entry.UserId, token, ServerEnvironment.CallbackPath(name), Scopes.AccessTo(name));
+        Directory.CreateDirectory(options.LogDir);
+        var environment = ServerEnvironment.For(name, token, options);
+        var datasetRoot = await shared.PrepareAsync(name, environment, CancellationToken.None);
+        var request = new SpawnRequest(
+            name,
+            options.RunAsUnixUsers ? name : null,
+            options.ServerCommand,
+            environment,
+            LogPath(name),
+            ResourceLimits.None) { DatasetRoot = datasetRoot };
+
+        entry.Progress.Add(new ProgressEvent(10, "Starting your server"));
+        using var timeout = NewStartClock();
+        var result = await spawner.StartAsync(request, timeout.Token);
+        if (result.Failure is { } failure)
+        {
+            await FailAsync(entry, null, failure.Message);
+            return;
+        }
+
+        var state = result.Server?.State ?? result.Pending!.State;
+        setState(state);
+        entry.Url = result.Server?.Url;
+        entry.State = state;
+        entry.StartedAt = time.GetUtcNow();
+        servers.Save(entry.UserId, ServerPhase.Starting, entry.Url, spawner.Kind, state, entry.StartedAt, null);
+        await BecomeReadyAsync(entry, state, result.Pending, entry.Url, request.LogPath, timeout);
+    });
+
+    /// <summary>
+    /// After the spawner placed the server, or queued it: a pending server (cluster job) has no address yet, so its own
+    /// report is awaited first; then its first answer.
+    /// </summary>
+    private async Task BecomeReadyAsync(ServerEntry entry, string state, PendingServer? pending, Uri? url, string logPath, CancellationTokenSource timeout)
+    {
+        var name = entry.UserName;
+        if (url is null)
+        {
+            var (reported, problem) = await AddressWait.WaitAsync(entry, pending!, spawner, options.StartTimeout, timeout, time);
+            if (reported is null)
+            {
+                await FailAsync(entry, state, problem!);
+                return;
+            }
+
+            url = reported;
+            entry.Url = url;
+            servers.Save(entry.UserId, ServerPhase.Starting, url, spawner.Kind, state, entry.StartedAt, null);
+        }
+
+        entry.Progress.Add(new ProgressEvent(50, "Server started, waiting for it to answer"));
+        var wait = await readiness.WaitAsync(url, $"/user/{name}/api", () => spawner.PollAsync(state, CancellationToken.None), timeout.Token);
+        if (wait is not null)
+        {
+            await FailAsync(entry, state, wait + LogTail(logPath));
+            return;
+        }
+
+        lock (entry)
+        {
+            if (entry.Phase != ServerPhase.Starting)
+            {
+                return;
+            }
+
+            entry.Phase = ServerPhase.Running;
+            entry.LastActivity = time.GetUtcNow();
+            entry.ActivityDirty = true;
+            routes.Set(name, url);
+        }
+
+        servers.Save(entry.UserId, ServerPhase.Running, url, spawner.Kind, state, entry.StartedAt, null);
+        entry.Progress.Add(new ProgressEvent(100, "Server ready", Ready: true, Url: $"/user/{name}/"));
+        metrics.Spawned(success: true, time.GetUtcNow() - entry.StartedAt!.Value);
+        LogStarted(logger, name, url);
+    }
+
+    /// <summary>Runs a start (or its resumption); a timeout or a crash becomes a failed start on the spawn page, never an unhandled exception.</summary>
+    private async Task StartGuardedAsync(ServerEntry entry, string? knownState, Func<Action<string>, Task> start)
+    {
+        var state = knownState;
         try
         {
-            var (token, _) = tokens.Create(entry.UserId, TokenKind.Server, Scopes.ForServer(name), "server", null, ServerEnvironment.ClientId(name));
-            oauth.SaveClient(ServerEnvironment.ClientId(name), entry.UserId, token, ServerEnvironment.CallbackPath(name), Scopes.AccessTo(name));
-            Directory.CreateDirectory(options.LogDir);
-            var environment = ServerEnvironment.For(name, token, options);
-            var datasetRoot = await shared.PrepareAsync(name, environment, CancellationToken.None);
-            var request = new SpawnRequest(
-                name,
-                options.RunAsUnixUsers ? name : null,
-                options.ServerCommand,
-                environment,
-                Path.Combine(options.LogDir, $"{name}.log"),
-                ResourceLimits.None) { DatasetRoot = datasetRoot };
-
-            entry.Progress.Add(new ProgressEvent(10, "Starting your server"));
-            using var timeout = new CancellationTokenSource(options.StartTimeout, time);
-            var result = await spawner.StartAsync(request, timeout.Token);
-            if (result.Failure is { } failure)
-            {
-                await FailAsync(entry, null, failure.Message);
-                return;
-            }
-
-            // A pending server (cluster job) has no address yet: wait for its own report, then go on as with any other.
-            state = result.Server?.State ?? result.Pending!.State;
-            var url = result.Server?.Url;
-            entry.Url = url;
-            entry.State = state;
-            entry.StartedAt = time.GetUtcNow();
-            servers.Save(entry.UserId, ServerPhase.Starting, url, spawner.Kind, state, entry.StartedAt, null);
-            if (url is null)
-            {
-                var (reported, problem) = await AddressWait.WaitAsync(entry, result.Pending!, spawner, options.StartTimeout, timeout, time);
-                if (reported is null)
-                {
-                    await FailAsync(entry, state, problem!);
-                    return;
-                }
-
-                url = reported;
-                entry.Url = url;
-                servers.Save(entry.UserId, ServerPhase.Starting, url, spawner.Kind, state, entry.StartedAt, null);
-            }
-
-            var started = state;
-            entry.Progress.Add(new ProgressEvent(50, "Server started, waiting for it to answer"));
-
-            var wait = await readiness.WaitAsync(url, $"/user/{name}/api", () => spawner.PollAsync(started, CancellationToken.None), timeout.Token);
-            if (wait is not null)
-            {
-                await FailAsync(entry, started, wait + LogTail(request.LogPath));
-                return;
-            }
-
-            lock (entry)
-            {
-                if (entry.Phase != ServerPhase.Starting)
-                {
-                    return;
-                }
-
-                entry.Phase = ServerPhase.Running;
-                entry.LastActivity = time.GetUtcNow();
-                entry.ActivityDirty = true;
-                routes.Set(name, url);
-            }
-
-            servers.Save(entry.UserId, ServerPhase.Running, url, spawner.Kind, started, entry.StartedAt, null);
-            entry.Progress.Add(new ProgressEvent(100, "Server ready", Ready: true, Url: $"/user/{name}/"));
-            metrics.Spawned(success: true, time.GetUtcNow() - entry.StartedAt!.Value);
-            LogStarted(logger, name, url);
+            await start(s => state = s);
         }
         catch (OperationCanceledException)
         {
@@ -243,10 +279,14 @@ internal sealed partial class ServerManager(
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            LogSpawnCrashed(logger, name, e);
+            LogSpawnCrashed(logger, entry.UserName, e);
             await FailAsync(entry, state, "an internal error occurred; the administrator can find it in the hub's log");
         }
     }
+
+    private CancellationTokenSource NewStartClock() => new(options.StartTimeout, time);
+
+    private string LogPath(string userName) => Path.Combine(options.LogDir, $"{userName}.log");
 
     private async Task FailAsync(ServerEntry entry, string? state, string reason)
     {
@@ -322,6 +362,9 @@ internal sealed partial class ServerManager(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "re-attached to the running server of {User} at {Url}")]
     private static partial void LogReattached(ILogger logger, string user, Uri url);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "still waiting for the server of {User}, queued or starting while the hub was down")]
+    private static partial void LogResumed(ILogger logger, string user);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "server for {User} stopped: {Reason}")]
     private static partial void LogStopped(ILogger logger, string user, string reason);

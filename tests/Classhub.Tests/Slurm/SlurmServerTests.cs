@@ -181,6 +181,57 @@ public sealed class SlurmServerTests(SlurmCluster cluster, SlurmHubFixture fixtu
         }
     }
 
+    [Fact]
+    public async Task HubRestartedWhileTheJobWaitsForANode_LeavesItQueued_ThenServesItWhenItStarts()
+    {
+        var user = await fixture.SlurmStudentAsync(Password);
+        var token = await fixture.TokenAsync(user);
+        var blocker = await UnixUsers.RunAsync("sbatch", "--parsable", "-c", await UnixUsers.RunAsync("nproc"), "-J", "blocker", "-o", "/dev/null", "--wrap", "sleep 600");
+        try
+        {
+            using (var api = fixture.ApiClient(token))
+            using (await api.PostAsync($"/hub/api/users/{user}/server", null))
+            {
+            }
+
+            var queued = "";
+            for (var i = 0; i < 60 && !queued.Contains("PENDING", StringComparison.Ordinal); i++)
+            {
+                await Task.Delay(500);
+                queued = await SlurmCluster.QueueOfAsync(user);
+            }
+
+            Assert.Matches($"^[0-9]+ {user} PENDING classhub-{user}$", queued);
+            fixture.Hub.KillHard();
+            var restarted = HubProcess.Create(fixture.Hub.DataDir, fixture.Hub.Port);
+            await using (restarted)
+            {
+                await restarted.StartAsync(fixture.Args);
+                using var api = new HttpClient { BaseAddress = restarted.Url };
+                api.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("token", token);
+                var model = JsonNode.Parse(await api.GetStringAsync($"/hub/api/users/{user}"))!;
+                Assert.True(model["servers"]![""]!["pending"]!.GetValue<string>() == "spawn", model.ToJsonString());
+                Assert.Equal(queued, await SlurmCluster.QueueOfAsync(user));
+                Assert.Contains($"still waiting for the server of {user}", restarted.Output, StringComparison.Ordinal);
+
+                Assert.Equal("", await UnixUsers.RunAsync("scancel", blocker));
+                await fixture.WaitReadyAsync(api, user, TimeSpan.FromSeconds(90));
+                using var status = await api.GetAsync($"/user/{user}/api/status");
+                Assert.Equal(HttpStatusCode.OK, status.StatusCode);
+
+                using var stop = await api.DeleteAsync($"/hub/api/users/{user}/server");
+                Assert.Equal(HttpStatusCode.NoContent, stop.StatusCode);
+                Assert.True(await GoneFromQueueAsync(user), $"the job is still in the queue: {await SlurmCluster.QueueOfAsync(user)}");
+            }
+        }
+        finally
+        {
+            await UnixUsers.RunAsync("scancel", blocker);
+        }
+
+        await fixture.Hub.StartAsync(fixture.Args);
+    }
+
     private async Task WaitReadyAsync(HttpClient api, string user)
     {
         try
