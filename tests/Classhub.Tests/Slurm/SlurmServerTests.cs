@@ -24,6 +24,15 @@ public sealed class SlurmHubFixture : HubFixture
         }
     }
 
+    /// <summary>Kills the hub with SIGKILL and starts another on the same state directory and port (its URL stays the fixture's).</summary>
+    public async Task<HubProcess> KillAndRestartAsync()
+    {
+        Hub.KillHard();
+        var restarted = HubProcess.Create(Hub.DataDir, Hub.Port);
+        await restarted.StartAsync(Args);
+        return restarted;
+    }
+
     /// <summary>A student with a Unix account (the "site directory" here is this machine's passwd) in a course set to Slurm.</summary>
     public async Task<string> SlurmStudentAsync(string password)
     {
@@ -122,13 +131,9 @@ public sealed class SlurmServerTests(SlurmCluster cluster, SlurmHubFixture fixtu
         }
 
         var before = await SlurmCluster.QueueOfAsync(user);
-        fixture.Hub.KillHard();
-        var restarted = HubProcess.Create(fixture.Hub.DataDir, fixture.Hub.Port);
-        await using (restarted)
+        await using (var restarted = await fixture.KillAndRestartAsync())
         {
-            await restarted.StartAsync(fixture.Args);
-            using var api = new HttpClient { BaseAddress = restarted.Url };
-            api.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("token", token);
+            using var api = fixture.ApiClient(token);
             var model = JsonNode.Parse(await api.GetStringAsync($"/hub/api/users/{user}"))!;
             Assert.True(model["servers"]![""]!["ready"]!.GetValue<bool>(), model.ToJsonString());
             using var status = await api.GetAsync($"/user/{user}/api/status");
@@ -202,13 +207,9 @@ public sealed class SlurmServerTests(SlurmCluster cluster, SlurmHubFixture fixtu
             }
 
             Assert.Matches($"^[0-9]+ {user} PENDING classhub-{user}$", queued);
-            fixture.Hub.KillHard();
-            var restarted = HubProcess.Create(fixture.Hub.DataDir, fixture.Hub.Port);
-            await using (restarted)
+            await using (var restarted = await fixture.KillAndRestartAsync())
             {
-                await restarted.StartAsync(fixture.Args);
-                using var api = new HttpClient { BaseAddress = restarted.Url };
-                api.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("token", token);
+                using var api = fixture.ApiClient(token);
                 var model = JsonNode.Parse(await api.GetStringAsync($"/hub/api/users/{user}"))!;
                 Assert.True(model["servers"]![""]!["pending"]!.GetValue<string>() == "spawn", model.ToJsonString());
                 Assert.Equal(queued, await SlurmCluster.QueueOfAsync(user));
