@@ -83,13 +83,13 @@ internal static class HubHost
             RedirectPlainHttp(app, plan);
         }
 
+        UserServerEndpoints.Use(app);
         if (plan.Tls == TlsMode.Acme)
         {
             app.MapAcmeHttp01Challenges(app.Services.GetRequiredService<Http01ChallengeStore>());
         }
 
         app.MapHub();
-        UserServerEndpoints.Map(app);
         if (plan.Dev)
         {
             DevDefaults.Apply(app.Services, options);

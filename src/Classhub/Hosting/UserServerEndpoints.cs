@@ -5,28 +5,53 @@ namespace Classhub.Hosting;
 
 /// <summary>
 /// <c>/user/{name}/…</c>: the hub's gate decides (from memory) whether the request may reach the server, the
-/// proxy forwards it (HTTP and WebSocket). This is where the two parts meet.
+/// proxy forwards it (HTTP and WebSocket). This is where the two parts meet. A middleware in front of routing, not a
+/// route: every proxied request would otherwise pay for the route matcher first; the hub's own URLs are routed after it.
 /// </summary>
 internal static class UserServerEndpoints
 {
     public static readonly PathString Prefix = new("/user");
 
-    public static void Map(WebApplication app)
+    public static void Use(WebApplication app)
     {
         var gate = app.Services.GetRequiredService<ProxyGate>();
         var forwarder = app.Services.GetRequiredService<UserServerForwarder>();
-        app.Map("/user/{name}/{**rest}", async context =>
+        app.Use(async (context, next) =>
         {
-            var owner = (string)context.GetRouteValue("name")!;
-            if (await gate.AdmitAsync(context, owner) is { } target)
+            switch (Parse(context.Request.Path))
             {
-                await forwarder.ForwardAsync(context, target);
+                case (string owner, true):
+                    if (await gate.AdmitAsync(context, owner) is { } target)
+                    {
+                        await forwarder.ForwardAsync(context, target);
+                    }
+
+                    break;
+                case (string owner, false):
+                    context.Response.Redirect($"/user/{Uri.EscapeDataString(owner)}/{context.Request.QueryString}");
+                    break;
+                default:
+                    await next(context);
+                    break;
             }
         });
-        app.Map("/user/{name}", context =>
+        app.UseRouting();
+    }
+
+    /// <summary>The server's owner in <c>/user/{name}/…</c> (<c>WithinServer</c>: a path below it follows), or null for any other path.</summary>
+    internal static (string? Owner, bool WithinServer) Parse(PathString path)
+    {
+        if (!path.StartsWithSegments(Prefix, out var rest) || rest.Value is not { Length: > 1 } tail)
         {
-            context.Response.Redirect($"/user/{Uri.EscapeDataString((string)context.GetRouteValue("name")!)}/{context.Request.QueryString}");
-            return Task.CompletedTask;
-        });
+            return (null, false);
+        }
+
+        var slash = tail.IndexOf('/', 1);
+        return slash switch
+        {
+            < 0 => (tail[1..], false),
+            1 => (null, false),
+            _ => (tail[1..slash], true),
+        };
     }
 }
