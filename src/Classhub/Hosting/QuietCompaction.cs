@@ -27,7 +27,8 @@ internal sealed class QuietCompaction : IDisposable
     private long _previous;
     private long? _atLastCompaction;
 
-    private QuietCompaction(TimeProvider time, Func<long> allocatedBytes, Func<long> heapBytes, Action compact)
+    /// <summary>Watches with the allocation counter, the heap size after the last collection and the collection supplied (tests).</summary>
+    internal QuietCompaction(TimeProvider time, Func<long> allocatedBytes, Func<long> heapBytes, Action compact)
     {
         _allocatedBytes = allocatedBytes;
         _heapBytes = heapBytes;
@@ -37,15 +38,11 @@ internal sealed class QuietCompaction : IDisposable
     }
 
     /// <summary>Starts watching this process's allocations; dispose to stop.</summary>
-    public static QuietCompaction Start(TimeProvider time) => Start(
+    public static QuietCompaction Start(TimeProvider time) => new(
         time,
         () => GC.GetTotalAllocatedBytes(),
         () => GC.GetGCMemoryInfo().HeapSizeBytes,
         () => GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true));
-
-    /// <summary>The same, with the allocation counter, the heap size after the last collection and the collection supplied (tests).</summary>
-    internal static QuietCompaction Start(TimeProvider time, Func<long> allocatedBytes, Func<long> heapBytes, Action compact) =>
-        new(time, allocatedBytes, heapBytes, compact);
 
     private void OnTick()
     {

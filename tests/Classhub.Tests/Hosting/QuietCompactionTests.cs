@@ -12,7 +12,7 @@ public sealed class QuietCompactionTests
     private long _heap = 3 * MB;
     private int _compactions;
 
-    private QuietCompaction Start() => QuietCompaction.Start(_time, () => _allocated, () => _heap, () => _compactions++);
+    private QuietCompaction Start() => new(_time, () => _allocated, () => _heap, () => _compactions++);
 
     private void Second(long allocated)
     {
