@@ -95,7 +95,17 @@ internal static class HubHost
             DevDefaults.Apply(app.Services, options);
         }
 
-        await app.StartAsync(cancellationToken);
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+        {
+            // Kestrel's message names the address; unhandled, it ended the process with a stack trace and no advice.
+            Console.Error.WriteLine($"classhub serve: {e.Message} Stop what is listening there (ss -ltnp shows it), or listen elsewhere: --urls, or \"urls\" / \"listen\" in classhub.json.");
+            return CommandLine.Failed;
+        }
+
         using var compaction = QuietCompaction.Start(app.Services.GetRequiredService<TimeProvider>());
         Console.WriteLine($"classhub is serving {plan.PublicUrl} (state in {plan.DataDir})");
         await app.WaitForShutdownAsync(cancellationToken);

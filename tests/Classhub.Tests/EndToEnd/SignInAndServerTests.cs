@@ -273,6 +273,18 @@ public sealed class SignInAndServerTests(HubFixture fixture) : IClassFixture<Hub
         Assert.Contains("already serving", result.Stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Serve_OnAPortInUse_SaysWhichAddressAndHowToFixIt()
+    {
+        var second = HubProcess.Create();
+        var result = await second.CliAsync("serve", "--urls", fixture.Hub.Url.ToString().TrimEnd('/'));
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains($"127.0.0.1:{fixture.Hub.Port}", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("address already in use", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("--urls", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Stderr, StringComparison.Ordinal);
+    }
+
     private static async Task<(HttpResponseMessage, string, string)> WaitForTreeAsync(Browser browser, string user)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
