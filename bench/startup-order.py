@@ -13,26 +13,19 @@ Each run refines the last one's layout, so run it, publish, and run it again unt
 Names that no longer exist after a code change are ignored by ILC; a stale file only loses some of its effect."""
 import json
 import os
-import socket
 import struct
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench import HERE, ROOT, free_port, http, wait_http  # noqa: E402
+
 BINARY = os.path.join(ROOT, "artifacts", "publish", "classhub")
 SYMBOLS = BINARY + ".dbg"
 OUT = os.path.join(ROOT, "src", "Classhub", "startup.order")
 STARTS = int(sys.argv[1]) if len(sys.argv) > 1 else 20
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def start(prefix=(), env=None):
@@ -44,24 +37,13 @@ def start(prefix=(), env=None):
     base = "http://127.0.0.1:%d" % free_port()
     p = subprocess.Popen([*prefix, BINARY, "serve", "--urls", base, "--data-dir", os.path.join(work, "state"), "--config", config],
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=dict(os.environ, **(env or {})))
-    for _ in range(1000):
-        if get(base, "/hub/health"):
-            return p, base
-        time.sleep(0.01)
-    raise SystemExit("classhub did not answer /hub/health")
-
-
-def get(base, path):
-    try:
-        urllib.request.urlopen(base + path, timeout=2).read()
-        return True
-    except OSError:
-        return False
+    wait_http(base + "/hub/health", proc=p)
+    return p, base
 
 
 def first_pages(base):
     for path in ("/hub/login", "/hub/home", "/hub/api/"):
-        get(base, path)
+        http("GET", base + path)
 
 
 def managed_methods():
