@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 
@@ -76,5 +77,25 @@ public class HubFixture : IAsyncLifetime
         }
 
         throw new TimeoutException($"the server of {user} was not ready in time:\n{Hub.Output}");
+    }
+
+    /// <summary>Stops the user's server through the API and waits until the hub no longer lists it.</summary>
+    public async Task StopServerAsync(HttpClient api, string user, TimeSpan? timeout = null)
+    {
+        using var stop = await api.DeleteAsync($"/hub/api/users/{user}/server");
+        Assert.True(stop.StatusCode is HttpStatusCode.NoContent or HttpStatusCode.Accepted, $"stopping the server of {user}: {(int)stop.StatusCode} {await stop.Content.ReadAsStringAsync()}");
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
+        while (DateTime.UtcNow < deadline)
+        {
+            var model = JsonNode.Parse(await api.GetStringAsync($"/hub/api/users/{user}"))!;
+            if (model["servers"]?[""] is null)
+            {
+                return;
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"the server of {user} did not stop in time:\n{Hub.Output}");
     }
 }
