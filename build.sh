@@ -85,6 +85,15 @@ summarize() {
     fl=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
     total=$((total + ${t:-0})); passed=$((passed + ${p:-0})); failed=$((failed + ${fl:-0}))
   done
+  # The failed tests again, a line each, right above the summary: a CI log is often read from its end.
+  [ "$failed" -eq 0 ] || python3 - "$dir"/*.trx <<'PY'
+import sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+for trx in sys.argv[1:]:
+    for r in ET.parse(trx).getroot().iterfind(".//t:UnitTestResult[@outcome='Failed']", ns):
+        message = r.findtext(".//t:ErrorInfo/t:Message", default="", namespaces=ns).strip().splitlines()
+        print("FAILED %s: %s" % (r.get("testName"), message[0][:300] if message else "(no message)"))
+PY
   local skipped=$((total - passed - failed))
   if [ "$skipped" -gt 0 ]; then
     echo "$passed passed, $failed failed, $skipped skipped"
