@@ -41,7 +41,9 @@ internal static class HubHost
         }
 
         var database = new HubDatabase(Path.Combine(plan.DataDir, "classhub.db"));
-        database.Migrate();
+        // The schema is brought up to date while the host is built (on a new database ~11 ms of a ~90 ms cold start).
+        // Nothing opens the database before the host is built: services are created on first use, after Build.
+        var migration = Task.Run(database.Migrate, cancellationToken);
         var options = HubOptionsFrom(plan);
         await File.WriteAllTextAsync(HubState.PublicUrlFile(plan.DataDir), plan.PublicUrl.ToString(), cancellationToken);
 
@@ -65,6 +67,7 @@ internal static class HubHost
         if (builder.Services.AddSignIn(config) is { Count: > 0 } signInProblems)
         {
             signInProblems.ToList().ForEach(p => Console.Error.WriteLine($"classhub serve: {p}"));
+            await migration;
             return CommandLine.Failed;
         }
 
@@ -77,6 +80,7 @@ internal static class HubHost
         EventLoopScheduling.Enable(builder);
 
         var app = builder.Build();
+        await migration;
         EventLoopScheduling.KeepOffEventLoop(app, UserServerEndpoints.Prefix);
         if (plan.Tls != TlsMode.Off)
         {
