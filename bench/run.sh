@@ -24,5 +24,7 @@ fi
 echo "==> building bench/tools/WsBench" >&2
 dotnet build bench/tools/WsBench/WsBench.csproj -c Release -nologo -v:q -o bench/.build/wsbench >/dev/null
 chmod -R a+rX bench
-export BENCH_COMMAND="${BENCH_COMMAND:-bench/run.sh $*}"
+# The command as given, with the BENCH_* settings it ran under (they decide which steps and how many runs).
+settings=$(env | { grep -E '^BENCH_(ONLY|REPS|COLD_RUNS|SUFFIX)=' || true; } | sort | tr '\n' ' ')
+export BENCH_COMMAND="${BENCH_COMMAND:-${settings}bench/run.sh${*:+ $*}}"
 exec python3 bench/bench.py "$@"
