@@ -62,33 +62,25 @@ public class HubFixture : IAsyncLifetime
     }
 
     /// <summary>Polls the user model until its server is ready (or throws with the hub's output).</summary>
-    public async Task WaitReadyAsync(HttpClient api, string user, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
-        while (DateTime.UtcNow < deadline)
-        {
-            var model = JsonNode.Parse(await api.GetStringAsync($"/hub/api/users/{user}"))!;
-            if (model["servers"]?[""]?["ready"]?.GetValue<bool>() == true)
-            {
-                return;
-            }
-
-            await Task.Delay(200);
-        }
-
-        throw new TimeoutException($"the server of {user} was not ready in time:\n{Hub.Output}");
-    }
+    public Task WaitReadyAsync(HttpClient api, string user, TimeSpan? timeout = null) =>
+        WaitForServerAsync(api, user, server => server?["ready"]?.GetValue<bool>() == true, "was not ready", timeout);
 
     /// <summary>Stops the user's server through the API and waits until the hub no longer lists it.</summary>
     public async Task StopServerAsync(HttpClient api, string user, TimeSpan? timeout = null)
     {
         using var stop = await api.DeleteAsync($"/hub/api/users/{user}/server");
         Assert.True(stop.StatusCode is HttpStatusCode.NoContent or HttpStatusCode.Accepted, $"stopping the server of {user}: {(int)stop.StatusCode} {await stop.Content.ReadAsStringAsync()}");
+        await WaitForServerAsync(api, user, server => server is null, "did not stop", timeout);
+    }
+
+    /// <summary>Polls the user model until <paramref name="done"/> holds for its default server (null: none listed).</summary>
+    private async Task WaitForServerAsync(HttpClient api, string user, Func<JsonNode?, bool> done, string failure, TimeSpan? timeout)
+    {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
         while (DateTime.UtcNow < deadline)
         {
             var model = JsonNode.Parse(await api.GetStringAsync($"/hub/api/users/{user}"))!;
-            if (model["servers"]?[""] is null)
+            if (done(model["servers"]?[""]))
             {
                 return;
             }
@@ -96,6 +88,6 @@ public class HubFixture : IAsyncLifetime
             await Task.Delay(200);
         }
 
-        throw new TimeoutException($"the server of {user} did not stop in time:\n{Hub.Output}");
+        throw new TimeoutException($"the server of {user} {failure} in time:\n{Hub.Output}");
     }
 }
