@@ -1,5 +1,4 @@
 using Classhub.Core.Datasets;
-using Classhub.Spawning.Processes;
 using Classhub.Spawning.Unix;
 using Microsoft.Extensions.Logging;
 
@@ -13,76 +12,69 @@ namespace Classhub.Spawning.Datasets;
 /// tree: the copy that propagates is read-only from its first moment (a bind followed by a remount would
 /// propagate the writable bind, and remounts do not propagate). Removal is a lazy unmount, which propagates.
 /// </summary>
-internal sealed partial class LinuxDatasetMounts(DatasetMountOptions options, IProcessRunner runner, ILogger<LinuxDatasetMounts> logger) : IDatasetMounts, IDisposable
+internal sealed partial class LinuxDatasetMounts(DatasetMountOptions options, ILogger<LinuxDatasetMounts> logger) : IDatasetMounts
 {
-    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Lock _gate = new();
 
     // What each mounted dataset was bound from, so a dataset re-added with another path is remounted.
     private readonly Dictionary<string, string> _sources = new(StringComparer.Ordinal);
 
     public bool ReadOnlyByKernel => true;
 
-    public void Dispose() => _gate.Dispose();
-
     public string? RootFor(string userName) => Path.Combine(options.Root, userName);
 
     public string? HomeDirectoryOf(string unixUser) => UnixAccounts.FindByName(unixUser)?.Home;
 
-    public async Task<IReadOnlyList<string>> EnsureAsync(string userName, string? unixUser, IReadOnlyList<DatasetMount> datasets, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<string>> EnsureAsync(string userName, string? unixUser, IReadOnlyList<DatasetMount> datasets, CancellationToken cancellationToken)
     {
-        await _gate.WaitAsync(cancellationToken);
-        try
+        lock (_gate)
         {
-            return await EnsureCoreAsync(userName, datasets, cancellationToken);
-        }
-        finally
-        {
-            _gate.Release();
+            return Task.FromResult<IReadOnlyList<string>>(EnsureCore(userName, datasets, cancellationToken));
         }
     }
 
-    public async Task ReleaseAsync(string userName, CancellationToken cancellationToken)
+    public Task ReleaseAsync(string userName, CancellationToken cancellationToken)
     {
-        await _gate.WaitAsync(cancellationToken);
-        try
+        lock (_gate)
         {
-            var userRoot = RootFor(userName)!;
-            if (!Directory.Exists(userRoot))
+            Release(userName);
+            return Task.CompletedTask;
+        }
+    }
+
+    private void Release(string userName)
+    {
+        var userRoot = RootFor(userName)!;
+        if (!Directory.Exists(userRoot))
+        {
+            return;
+        }
+
+        if (MountTable.MountPoints(options.MountInfoPath).Contains(userRoot))
+        {
+            if (BindMounts.Detach(userRoot) is { } failed)
             {
+                LogReleaseFailed(logger, userName, failed);
                 return;
             }
-
-            if (MountTable.MountPoints(options.MountInfoPath).Contains(userRoot))
-            {
-                var result = await runner.RunAsync(options.UmountPath, ["--recursive", "--lazy", userRoot], cancellationToken);
-                if (!result.Succeeded)
-                {
-                    LogReleaseFailed(logger, userName, result.StandardError.Trim());
-                    return;
-                }
-            }
-
-            foreach (var key in _sources.Keys.Where(k => k.StartsWith(userName + "/", StringComparison.Ordinal)).ToList())
-            {
-                _sources.Remove(key);
-            }
-
-            // Never recursive: after the unmount only empty mount-point folders are left.
-            var mounted = MountTable.MountPoints(options.MountInfoPath);
-            foreach (var dir in Directory.EnumerateDirectories(userRoot).Where(d => !mounted.Contains(d)))
-            {
-                TryDelete(dir);
-            }
-
-            TryDelete(userRoot);
         }
-        finally
+
+        foreach (var key in _sources.Keys.Where(k => k.StartsWith(userName + "/", StringComparison.Ordinal)).ToList())
         {
-            _gate.Release();
+            _sources.Remove(key);
         }
+
+        // Never recursive: after the unmount only empty mount-point folders are left.
+        var mounted = MountTable.MountPoints(options.MountInfoPath);
+        foreach (var dir in Directory.EnumerateDirectories(userRoot).Where(d => !mounted.Contains(d)))
+        {
+            TryDelete(dir);
+        }
+
+        TryDelete(userRoot);
     }
 
-    private async Task<List<string>> EnsureCoreAsync(string userName, IReadOnlyList<DatasetMount> datasets, CancellationToken cancellationToken)
+    private List<string> EnsureCore(string userName, IReadOnlyList<DatasetMount> datasets, CancellationToken cancellationToken)
     {
         var problems = new List<string>();
         var doing = $"updating the datasets of {userName}";
@@ -96,8 +88,7 @@ internal sealed partial class LinuxDatasetMounts(DatasetMountOptions options, IP
         var mounted = MountTable.MountPoints(options.MountInfoPath);
         if (!mounted.Contains(userRoot))
         {
-            var made = await MountAsync(["--bind", userRoot, userRoot], cancellationToken)
-                ?? await MountAsync(["--make-shared", userRoot], cancellationToken);
+            var made = BindMounts.Bind(userRoot, userRoot) ?? BindMounts.MakeShared(userRoot);
             if (made is not null)
             {
                 problems.Add($"{doing}: making {userRoot} a shared mount point failed: {made}");
@@ -120,10 +111,9 @@ internal sealed partial class LinuxDatasetMounts(DatasetMountOptions options, IP
 
             if (mounted.Contains(dir))
             {
-                var result = await runner.RunAsync(options.UmountPath, ["--lazy", dir], cancellationToken);
-                if (!result.Succeeded)
+                if (BindMounts.Detach(dir) is { } failed)
                 {
-                    problems.Add($"{doing}: removing dataset '{name}' ({dir}): umount failed: {result.StandardError.Trim()}");
+                    problems.Add($"{doing}: removing dataset '{name}' ({dir}): {failed}");
                     continue;
                 }
 
@@ -153,10 +143,8 @@ internal sealed partial class LinuxDatasetMounts(DatasetMountOptions options, IP
             var stage = Path.Combine(staging, $"{userName}.{name}.{Guid.NewGuid():N}");
             Directory.CreateDirectory(stage);
             Directory.CreateDirectory(target);
-            var failed = await MountAsync(["--bind", source, stage], cancellationToken)
-                ?? await MountAsync(["-o", "remount,bind,ro", stage], cancellationToken)
-                ?? await MountAsync(["--bind", stage, target], cancellationToken);
-            await runner.RunAsync(options.UmountPath, ["--lazy", stage], CancellationToken.None);
+            var failed = BindMounts.Bind(source, stage) ?? BindMounts.MakeReadOnly(stage) ?? BindMounts.Bind(stage, target);
+            BindMounts.Detach(stage);
             TryDelete(stage);
             if (failed is not null)
             {
@@ -170,12 +158,6 @@ internal sealed partial class LinuxDatasetMounts(DatasetMountOptions options, IP
         }
 
         return problems;
-    }
-
-    private async Task<string?> MountAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken)
-    {
-        var result = await runner.RunAsync(options.MountPath, arguments, cancellationToken);
-        return result.Succeeded ? null : $"mount {string.Join(' ', arguments)}: {result.StandardError.Trim()}";
     }
 
     private static void TryDelete(string emptyDirectory)
