@@ -30,16 +30,11 @@ internal sealed partial class DatasetReconciler(ChangeWatcher changes, ServerMan
         return Task.CompletedTask;
     }
 
-    /// <summary>Brings every running or starting server's datasets up to date; returns the users whose trees were checked.</summary>
-    public async Task<IReadOnlyList<string>> SweepAsync(CancellationToken cancellationToken = default)
+    /// <summary>Brings every running or starting server's datasets up to date; returns the users whose trees were updated.</summary>
+    public Task<IReadOnlyList<string>> SweepAsync(CancellationToken cancellationToken = default)
     {
         var users = servers.Entries.Where(e => e.Phase is ServerPhase.Running or ServerPhase.Starting).Select(e => e.UserName).ToList();
-        foreach (var user in users)
-        {
-            await shared.EnsureAsync(user, cancellationToken);
-        }
-
-        return users;
+        return shared.UpdateAsync(users, cancellationToken);
     }
 
     private void OnChanged()

@@ -11,6 +11,9 @@ namespace Classhub.Hub.Datasets;
 /// </summary>
 internal sealed partial class SharedResources(IDatasetMounts mounts, DatasetStore store, KernelPaths kernels, HubOptions options, ILogger<SharedResources> logger)
 {
+    // What each user's tree holds, as last put in place without problems.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, IReadOnlyList<DatasetMount>> _applied = new(StringComparer.Ordinal);
+
     /// <summary>Puts the user's datasets in place and adds JUPYTER_PATH to <paramref name="environment"/>; returns the dataset root for the spawner.</summary>
     public async Task<string?> PrepareAsync(string userName, IDictionary<string, string> environment, CancellationToken cancellationToken)
     {
@@ -20,23 +23,54 @@ internal sealed partial class SharedResources(IDatasetMounts mounts, DatasetStor
             environment["JUPYTER_PATH"] = path;
         }
 
-        await EnsureAsync(userName, cancellationToken);
+        await ApplyAsync(userName, store.VisibleTo(userName), cancellationToken);
         return mounts.RootFor(userName);
     }
 
-    /// <summary>Makes the user's dataset tree match their active courses; problems are logged, never thrown.</summary>
-    public async Task EnsureAsync(string userName, CancellationToken cancellationToken)
+    /// <summary>
+    /// Brings the named users' dataset trees in line with their active courses; returns the users whose trees were
+    /// updated. Called after every database change, most of which touch no dataset or course: one query answers for
+    /// everyone, and a tree is only touched when what the user should see differs from what was last put in place
+    /// without problems (a tree with problems is tried again every time). Problems are logged, never thrown.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> UpdateAsync(IReadOnlyList<string> userNames, CancellationToken cancellationToken)
     {
-        var problems = await mounts.EnsureAsync(userName, options.RunAsUnixUsers ? userName : null, store.VisibleTo(userName), cancellationToken);
+        var visible = store.VisibleToEveryone();
+        var updated = new List<string>();
+        foreach (var user in userNames)
+        {
+            var wanted = visible.TryGetValue(user, out var datasets) ? datasets : [];
+            if (_applied.TryGetValue(user, out var applied) && applied.SequenceEqual(wanted))
+            {
+                continue;
+            }
+
+            await ApplyAsync(user, wanted, cancellationToken);
+            updated.Add(user);
+        }
+
+        return updated;
+    }
+
+    private async Task ApplyAsync(string userName, IReadOnlyList<DatasetMount> wanted, CancellationToken cancellationToken)
+    {
+        _applied.TryRemove(userName, out _);
+        var problems = await mounts.EnsureAsync(userName, options.RunAsUnixUsers ? userName : null, wanted, cancellationToken);
         foreach (var problem in problems)
         {
             LogProblem(logger, problem);
+        }
+
+        if (problems.Count == 0)
+        {
+            _applied[userName] = wanted;
         }
     }
 
     /// <summary>Takes the user's dataset tree down after their server stopped; failures are logged, never thrown.</summary>
     public async Task ReleaseAsync(string userName)
     {
+        _applied.TryRemove(userName, out _);
         try
         {
             await mounts.ReleaseAsync(userName, CancellationToken.None);

@@ -151,26 +151,21 @@ internal sealed class LocalProcessSpawner : ISpawner
     public Task<ServerStatus> PollAsync(string state, CancellationToken cancellationToken)
     {
         var s = LocalProcessState.Parse(state);
-        var ours = _children.TryGetValue(s.Pid, out var child) && child.StartTime == s.StartTime ? child.Process : null;
-        if (ours is { HasExited: true })
+        // Our own child: .NET reaps it on SIGCHLD and records its exit code, so no /proc read is needed (the readiness
+        // probe polls every starting server ten times a second). For the moment between its exit and .NET's reaping
+        // it still counts as alive; the next poll sees the exit with its code.
+        if (_children.TryGetValue(s.Pid, out var child) && child.StartTime == s.StartTime)
         {
-            return Task.FromResult(Exited(ours.ExitCode));
+            return Task.FromResult(child.Process.HasExited ? Exited(child.Process.ExitCode) : ServerStatus.Alive);
         }
 
         var stat = ProcStat.Read(s.Pid, _options.ProcRoot);
-        var gone = stat is null || stat.StartTime != s.StartTime;
-        if (!gone && !stat!.IsZombie)
+        if (stat is not null && stat.StartTime == s.StartTime && !stat.IsZombie)
         {
             return Task.FromResult(ServerStatus.Alive);
         }
 
-        // Our own child can be a zombie (or already reaped) a moment before .NET records its exit code: wait briefly.
-        if (ours is not null && ours.WaitForExit(TimeSpan.FromSeconds(2)))
-        {
-            return Task.FromResult(Exited(ours.ExitCode));
-        }
-
-        return Task.FromResult(ServerStatus.Stopped(null, gone ? $"process {s.Pid} is gone" : $"process {s.Pid} has exited"));
+        return Task.FromResult(ServerStatus.Stopped(null, stat is null || stat.StartTime != s.StartTime ? $"process {s.Pid} is gone" : $"process {s.Pid} has exited"));
     }
 
     private static ServerStatus Exited(int code) => ServerStatus.Stopped(code, $"exited with code {code}");

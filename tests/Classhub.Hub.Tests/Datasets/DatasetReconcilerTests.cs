@@ -82,6 +82,40 @@ public sealed class DatasetReconcilerTests : IDisposable
     }
 
     [Fact]
+    public async Task Sweep_NothingChangedForTheUser_LeavesTheTreeAlone()
+    {
+        _store.Add("cs101", "iris", "/srv/iris");
+        _servers.Entry(1, "alice").Phase = ServerPhase.Running;
+        await _reconciler.SweepAsync();
+
+        _store.Add("cs101", "other-course-data", "/srv/x");
+        _store.Remove("cs101", "other-course-data");
+        var unchanged = await _reconciler.SweepAsync();
+        _store.Add("cs101", "mnist", "/srv/mnist");
+        var changed = await _reconciler.SweepAsync();
+
+        Assert.Empty(unchanged);
+        Assert.Equal(["alice"], changed);
+        Assert.Equal([["iris"], ["iris", "mnist"]], _mounts.Calls.Select(c => c.Datasets.Select(d => d.Name).ToArray()).ToArray());
+    }
+
+    [Fact]
+    public async Task Sweep_TreeHadProblems_TriedAgainUntilItHasNone()
+    {
+        _store.Add("cs101", "iris", "/srv/iris");
+        _servers.Entry(1, "alice").Phase = ServerPhase.Running;
+        _mounts.Problems = ["mounting dataset 'iris' failed"];
+
+        var first = await _reconciler.SweepAsync();
+        var second = await _reconciler.SweepAsync();
+        _mounts.Problems = [];
+        var third = await _reconciler.SweepAsync();
+        var fourth = await _reconciler.SweepAsync();
+
+        Assert.Equal([["alice"], ["alice"], ["alice"], []], new[] { first, second, third, fourth });
+    }
+
+    [Fact]
     public async Task Changed_Raised_SweepRunsInTheBackground()
     {
         _servers.Entry(1, "alice").Phase = ServerPhase.Starting;

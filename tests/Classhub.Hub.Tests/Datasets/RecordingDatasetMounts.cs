@@ -2,7 +2,7 @@ using Classhub.Core.Datasets;
 
 namespace Classhub.Hub.Tests.Datasets;
 
-/// <summary>Records what it was asked to mount and mounts nothing.</summary>
+/// <summary>Records what it was asked to mount and mounts nothing; reports <see cref="Problems"/> from every call.</summary>
 internal sealed class RecordingDatasetMounts : IDatasetMounts
 {
     private readonly List<(string User, string? Unix, IReadOnlyList<DatasetMount> Datasets)> _calls = [];
@@ -20,6 +20,8 @@ internal sealed class RecordingDatasetMounts : IDatasetMounts
 
     public bool ReadOnlyByKernel => true;
 
+    public IReadOnlyList<string> Problems { get; set; } = [];
+
     public string? RootFor(string userName) => $"/recorded/{userName}";
 
     public Task<IReadOnlyList<string>> EnsureAsync(string userName, string? unixUser, IReadOnlyList<DatasetMount> datasets, CancellationToken cancellationToken)
@@ -29,7 +31,7 @@ internal sealed class RecordingDatasetMounts : IDatasetMounts
             _calls.Add((userName, unixUser, datasets));
         }
 
-        return Task.FromResult<IReadOnlyList<string>>([]);
+        return Task.FromResult(Problems);
     }
 
     public List<string> Released { get; } = [];
