@@ -10,6 +10,12 @@ internal sealed class DatasetStore(HubDatabase database, TimeProvider time)
     private const string Columns = "name AS Name, course_id AS CourseId, path AS Path, added_at AS AddedAt";
     private const string KernelColumns = "name AS Name, python AS Python, display_name AS DisplayName, course_id AS CourseId, added_at AS AddedAt";
 
+    // One row per (user, dataset) the user sees: active members of the dataset's course.
+    private const string ViewersQuery =
+        "SELECT u.name AS UserName, d.name AS Name, d.path AS Path FROM datasets d " +
+        "JOIN course_members m ON m.course_id = d.course_id AND m.status = 'active' " +
+        "JOIN users u ON u.id = m.user_id";
+
     /// <summary>Adds a dataset; returns the course already using the name when it is taken (names are hub-wide).</summary>
     public string? Add(string courseId, string name, string path)
     {
@@ -57,11 +63,6 @@ internal sealed class DatasetStore(HubDatabase database, TimeProvider time)
             .GroupBy(r => r.UserName, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => (IReadOnlyList<DatasetMount>)g.Select(r => new DatasetMount(r.Name, r.Path)).ToList(), StringComparer.Ordinal);
     }
-
-    private const string ViewersQuery =
-        "SELECT u.name AS UserName, d.name AS Name, d.path AS Path FROM datasets d " +
-        "JOIN course_members m ON m.course_id = d.course_id AND m.status = 'active' " +
-        "JOIN users u ON u.id = m.user_id";
 
     /// <summary>Adds or replaces a kernel registration.</summary>
     public void SaveKernel(string name, string python, string displayName, string? courseId)

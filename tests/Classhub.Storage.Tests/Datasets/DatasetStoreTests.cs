@@ -72,6 +72,24 @@ public sealed class DatasetStoreTests : IDisposable
     }
 
     [Fact]
+    public void VisibleToEveryone_SameAnswerAsVisibleToPerUser_DroppedAndDatasetlessUsersAbsent()
+    {
+        _datasets.Add("cs101", "iris", "/srv/iris");
+        _datasets.Add("stat200", "census", "/srv/census");
+        _rosters.Apply("cs101", _ => (0, new RosterWrite([], ["alice"])));
+
+        var everyone = _datasets.VisibleToEveryone();
+
+        Assert.Equal(["both", "carol"], everyone.Keys.Order());
+        foreach (var (user, datasets) in everyone)
+        {
+            Assert.Equal(_datasets.VisibleTo(user), datasets);
+        }
+
+        Assert.Equal([new("census", "/srv/census"), new("iris", "/srv/iris")], everyone["both"]);
+    }
+
+    [Fact]
     public void Remove_ExistingAndMissing_TrueThenFalse()
     {
         _datasets.Add("cs101", "iris", "/srv/iris");
