@@ -8,11 +8,13 @@ namespace Classhub.Spawning.Datasets;
 /// busy machine that queue alone held the last student's server back by seconds. Each method returns null on
 /// success, otherwise what failed in the words of <c>mount</c> (the call and the system's reason).
 /// </summary>
-internal static partial class BindMounts
+internal static unsafe partial class BindMounts
 {
     private const ulong MS_RDONLY = 1;
     private const ulong MS_NOSUID = 2;
     private const ulong MS_NODEV = 4;
+    private const ulong MS_NOEXEC = 8;
+    private const ulong ST_NOEXEC = 8;
     private const ulong MS_REMOUNT = 32;
     private const ulong MS_BIND = 4096;
     private const ulong MS_SHARED = 1 << 20;
@@ -28,10 +30,21 @@ internal static partial class BindMounts
 
     /// <summary>
     /// <c>mount -o remount,bind,ro,nosuid,nodev target</c>: the bind mount at target becomes read-only; a dataset
-    /// never needs set-uid programs or device files, so those are off too.
+    /// never needs set-uid programs or device files, so those are off too. A bind remount sets the mount's flags to
+    /// exactly those given, so noexec, when the dataset's own file system has it, is carried over.
     /// </summary>
-    public static string? MakeReadOnly(string target) =>
-        Check(Mount("none", target, null, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV, 0), $"mount -o remount,bind,ro,nosuid,nodev {target}");
+    public static string? MakeReadOnly(string target)
+    {
+        StatVfs current;
+        if (StatVfsCall(target, &current) != 0)
+        {
+            return Check(-1, $"statvfs {target}");
+        }
+
+        var noexec = (current.Flag & ST_NOEXEC) != 0;
+        var flags = MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | (noexec ? MS_NOEXEC : 0);
+        return Check(Mount("none", target, null, flags, 0), $"mount -o remount,bind,ro,nosuid,nodev{(noexec ? ",noexec" : "")} {target}");
+    }
 
     /// <summary><c>umount --lazy target</c>: detaches target and everything mounted below it at once.</summary>
     public static string? Detach(string target) =>
@@ -42,6 +55,27 @@ internal static partial class BindMounts
 
     [LibraryImport("libc", EntryPoint = "mount", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Mount(string source, string target, string? fileSystemType, ulong flags, nint data);
+
+    /// <summary>glibc's struct statvfs on 64-bit Linux.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    private struct StatVfs
+    {
+        public ulong BlockSize;
+        public ulong FragmentSize;
+        public ulong Blocks;
+        public ulong BlocksFree;
+        public ulong BlocksAvailable;
+        public ulong Files;
+        public ulong FilesFree;
+        public ulong FilesAvailable;
+        public ulong FileSystemId;
+        public ulong Flag;
+        public ulong NameMax;
+        private fixed int _spare[6];
+    }
+
+    [LibraryImport("libc", EntryPoint = "statvfs", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int StatVfsCall(string path, StatVfs* result);
 
     [LibraryImport("libc", EntryPoint = "umount2", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Umount2(string target, int flags);
