@@ -651,21 +651,39 @@ def retried(label, step, attempts=3):
             kill_bench_servers()
 
 
-def measure_spawn_burst(sysm):
-    for n in NB_USERS:
-        sysm.add_user(n)
-    runs, base, states, bstates = [], [], [], []
-    for i in range(REPS):
-        bstates.append(wait_quiet("singleuser own start-up rep %d" % (i + 1)))
-        base.append(retried("singleuser own start-up rep %d" % (i + 1), lambda: singleuser_baseline(sysm.base + "/hub/api")))
-        states.append(wait_quiet("%s spawn burst rep %d" % (sysm.name, i + 1)))
-        t0 = time.time()
-        spawn_all(sysm, NB_USERS)
-        wait_ready(sysm, NB_USERS)
-        runs.append(time.time() - t0)
-        stop_servers(sysm, NB_USERS)
-    record("spawn burst: %d jupyterhub-singleuser at once, all ready" % SERVERS, sysm.name, "s", runs, states)
-    record("spawn burst: %d jupyterhub-singleuser started directly (servers' own start-up)" % SERVERS, "direct (measured in the %s phase)" % sysm.name, "s", base, bstates, {"phase": sysm.name})
+def measure_spawn_bursts(classes):
+    """The systems take turns, repetition by repetition, each burst right after its own start-up baseline: the
+    machine's speed drifts by tens of percent over minutes here, so bursts measured in separate phases compared the
+    drift as much as the hubs. Both hubs are up for the whole step (the idle one costs nothing measurable)."""
+    systems = []
+    try:
+        for cls in classes:
+            sysm = cls()
+            systems.append(sysm)
+            log("starting %s for the spawn burst" % cls.name)
+            sysm.start()
+            sysm.setup_api()
+            for n in NB_USERS:
+                sysm.add_user(n)
+        figures = {s.name: ([], [], [], []) for s in systems}
+        for i in range(REPS):
+            for sysm in systems:
+                runs, base, states, bstates = figures[sysm.name]
+                bstates.append(wait_quiet("singleuser own start-up rep %d (before %s)" % (i + 1, sysm.name)))
+                base.append(retried("singleuser own start-up rep %d" % (i + 1), lambda: singleuser_baseline(sysm.base + "/hub/api")))
+                states.append(wait_quiet("%s spawn burst rep %d" % (sysm.name, i + 1)))
+                t0 = time.time()
+                spawn_all(sysm, NB_USERS)
+                wait_ready(sysm, NB_USERS)
+                runs.append(time.time() - t0)
+                stop_servers(sysm, NB_USERS)
+        for sysm in systems:
+            runs, base, states, bstates = figures[sysm.name]
+            record("spawn burst: %d jupyterhub-singleuser at once, all ready" % SERVERS, sysm.name, "s", runs, states)
+            record("spawn burst: %d jupyterhub-singleuser started directly (servers' own start-up)" % SERVERS, "direct (measured in the %s phase)" % sysm.name, "s", base, bstates, {"phase": sysm.name})
+    finally:
+        for sysm in systems:
+            sysm.stop()
 
 
 def measure_websockets(cls):
@@ -726,8 +744,6 @@ def run_system(cls, direct_url, direct_pid, reference):
             measure_direct_and_proxy(sysm, direct_url, direct_pid, reference)
         if want("login"):
             measure_login(sysm)
-        if want("spawn"):
-            measure_spawn_burst(sysm)
     finally:
         sysm.stop()
     if want("ws"):
@@ -767,8 +783,8 @@ def ratio(a, b):
 
 def paired(system, direct):
     """Each burst repetition divided by the own start-up measured just before it: the machine's speed drifts by
-    tens of percent over minutes here (own start-up 17 s in one phase, 22 s in the next), a ratio of medians
-    taken across that drift mixes it in. Median (min-max) of the per-repetition ratios."""
+    tens of percent over minutes here (own start-up 17 s in one phase of a run, 22 s in the next), and a ratio of
+    medians mixes that drift in. Median (min-max) of the per-repetition ratios."""
     if not system or not direct or len(system["values"]) != len(direct["values"]):
         return "-"
     r = sorted(a / b for a, b in zip(system["values"], direct["values"]))
@@ -849,7 +865,7 @@ def report(meta):
               "- \"direct\" is the same nginx config (1 worker, keep-alive) without a proxy, measured interleaved with each system's repetitions; the table's direct column is the classhub phase's. The reference row is nginx itself as the reverse proxy (2 workers, keep-alive to the same upstream), interleaved the same way: the proxy every classhub figure should be read against.",
               "- Latency \"at the same offered load\": every target gets the same %d connections, each pausing %.0f ms after every response (wrk's delay(); about %d req/s in all, a load every target but CHP can carry), so p99 compares the time a request spends in each proxy, not how long a queue forms when each is driven to its own maximum (the saturation rows)." % (CONNS, 1000.0 * CONNS / RATE, RATE),
               "- Login: JupyterHub's DummyAuthenticator (no password hashing at all) vs classhub's local authenticator with a user added under CLASSHUB_BENCH_PASSWORD_ITERATIONS=1 (a benchmark-only setting read by `classhub user add` only), CSRF cookie + field included. Both answer 302 with a new session cookie.",
-              "- Spawn burst: JupyterHub's LocalProcessSpawner and classhub's local-process spawner, both as root starting servers as the same pre-created Unix users; \"own start-up\" starts the same %d servers directly with setpriv, no hub." % SERVERS,
+              "- Spawn burst: JupyterHub's LocalProcessSpawner and classhub's local-process spawner, both as root starting servers as the same pre-created Unix users; \"own start-up\" starts the same %d servers directly with setpriv, no hub. The two hubs take turns repetition by repetition (own start-up, JupyterHub burst, own start-up, classhub burst, ...), both running throughout, so machine drift hits both alike." % SERVERS,
               "- RSS: VmRSS of the hub process (+ the CHP node process for JupyterHub), from /proc/PID/status, median of 3 samples 0.3 s apart. Per-WebSocket cost = (proxy process RSS while %d sockets are open − before) / sockets opened; the proxy process is CHP for JupyterHub (its hub is not on the WebSocket path) and the one classhub process." % WS_COUNT,
               "- CPU per request = (utime+stime of the proxy process during the wrk run) / requests served: unlike req/s it hardly depends on what else the machine is doing."]
     return "\n".join(lines) + "\n"
@@ -908,8 +924,11 @@ def main():
         wait_http(direct_url)
         reference = ReferenceProxy(dport)
         try:
-            for s in SYSTEMS:
-                run_system({"jupyterhub": JupyterHubCHP, "classhub": ClassHub}[s], direct_url, direct.pid, reference)
+            classes = [{"jupyterhub": JupyterHubCHP, "classhub": ClassHub}[s] for s in SYSTEMS]
+            for cls in classes:
+                run_system(cls, direct_url, direct.pid, reference)
+            if want("spawn"):
+                measure_spawn_bursts(classes)
         finally:
             reference.stop()
     finally:
