@@ -607,8 +607,9 @@ def http_no_redirect(method, url, headers, body):
         return e.code, e.read()
 
 
-def singleuser_baseline(hub_api):
-    """The servers' own start-up: SERVERS jupyterhub-singleuser started at once directly (no hub), until all answer."""
+def singleuser_baseline(hub_api, on_ready=None):
+    """The servers' own start-up: SERVERS jupyterhub-singleuser started at once directly (no hub), until all answer
+    (on_ready(name) as each one does, in start order)."""
     procs = []
     t0 = time.time()
     for n in NB_USERS:
@@ -620,18 +621,20 @@ def singleuser_baseline(hub_api):
                "JUPYTERHUB_OAUTH_CALLBACK_URL": "/user/%s/oauth_callback" % n, "JUPYTERHUB_SERVICE_URL": "http://127.0.0.1:%d/user/%s/" % (port, n)}
         p = subprocess.Popen(["setpriv", "--reuid=%d" % pw.pw_uid, "--regid=%d" % pw.pw_gid, "--init-groups", "--", BACKEND, "--ip=127.0.0.1", "--port=%d" % port],
                              env=env, cwd=pw.pw_dir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-        procs.append((p, "http://127.0.0.1:%d/user/%s/api" % (port, n)))
+        procs.append((n, p, "http://127.0.0.1:%d/user/%s/api" % (port, n)))
     try:
-        for p, url in procs:
+        for n, p, url in procs:
             wait_http(url, timeout=300, ok=(200,), proc=p)
+            if on_ready:
+                on_ready(n)
         return time.time() - t0
     finally:
-        for p, _ in procs:
+        for _, p, _ in procs:
             try:
                 os.killpg(p.pid, signal.SIGTERM)
             except OSError:
                 pass
-        for p, _ in procs:
+        for _, p, _ in procs:
             try:
                 p.wait(20)
             except subprocess.TimeoutExpired:

@@ -38,7 +38,7 @@ internal static unsafe partial class BindMounts
         StatVfs current;
         if (StatVfsCall(target, &current) != 0)
         {
-            return Check(-1, $"statvfs {target}");
+            return Failure($"statvfs {target}");
         }
 
         var noexec = (current.Flag & ST_NOEXEC) != 0;
@@ -50,8 +50,9 @@ internal static unsafe partial class BindMounts
     public static string? Detach(string target) =>
         Check(Umount2(target, MNT_DETACH), $"umount --lazy {target}");
 
-    private static string? Check(int result, string call) =>
-        result == 0 ? null : $"{call}: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}";
+    private static string? Check(int result, string call) => result == 0 ? null : Failure(call);
+
+    private static string Failure(string call) => $"{call}: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}";
 
     [LibraryImport("libc", EntryPoint = "mount", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Mount(string source, string target, string? fileSystemType, ulong flags, nint data);

@@ -160,12 +160,13 @@ internal sealed class LocalProcessSpawner : ISpawner
         }
 
         var stat = ProcStat.Read(s.Pid, _options.ProcRoot);
-        if (stat is not null && stat.StartTime == s.StartTime && !stat.IsZombie)
+        var gone = stat is null || stat.StartTime != s.StartTime;
+        if (!gone && !stat!.IsZombie)
         {
             return Task.FromResult(ServerStatus.Alive);
         }
 
-        return Task.FromResult(ServerStatus.Stopped(null, stat is null || stat.StartTime != s.StartTime ? $"process {s.Pid} is gone" : $"process {s.Pid} has exited"));
+        return Task.FromResult(ServerStatus.Stopped(null, gone ? $"process {s.Pid} is gone" : $"process {s.Pid} has exited"));
     }
 
     private static ServerStatus Exited(int code) => ServerStatus.Stopped(code, $"exited with code {code}");
