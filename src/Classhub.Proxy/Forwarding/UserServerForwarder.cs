@@ -6,7 +6,8 @@ namespace Classhub.Proxy.Forwarding;
 
 /// <summary>
 /// Forwards one request (HTTP or WebSocket upgrade) to a user's server with YARP's forwarder over one shared,
-/// pooled, keep-alive connection pool. No per-user configuration: the caller passes the target it looked up.
+/// pooled, keep-alive connection pool; each WebSocket over a bare socket of its own (<see cref="WebSocketUpgradeHandler"/>).
+/// No per-user configuration: the caller passes the target it looked up.
 /// </summary>
 internal sealed class UserServerForwarder : IDisposable
 {
@@ -27,7 +28,7 @@ internal sealed class UserServerForwarder : IDisposable
     {
         _forwarder = forwarder;
         _transformer = new UserServerTransformer(options.HubCookieName);
-        _client = new HttpMessageInvoker(new SocketsHttpHandler
+        _client = new HttpMessageInvoker(new WebSocketUpgradeHandler(new SocketsHttpHandler
         {
             UseProxy = false,
             AllowAutoRedirect = false,
@@ -39,7 +40,7 @@ internal sealed class UserServerForwarder : IDisposable
             ConnectTimeout = TimeSpan.FromSeconds(15),
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(2),
             MaxConnectionsPerServer = int.MaxValue,
-        });
+        }));
     }
 
     /// <summary>Forwards the request; returns the forwarder's error (None on success). The forwarder answers 502 (504 on timeout) itself when nothing was sent yet.</summary>

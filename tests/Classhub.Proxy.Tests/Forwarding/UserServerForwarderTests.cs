@@ -105,6 +105,38 @@ public sealed class UserServerForwarderTests : IClassFixture<UserServerForwarder
     }
 
     [Fact]
+    public async Task ForwardAsync_WebSocketRefusedByServer_PassesItsStatusAndBody()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, _servers.Front + "user/alice/api/kernels/gone/channels");
+        request.Headers.TryAddWithoutValidation("Connection", "Upgrade");
+        request.Headers.TryAddWithoutValidation("Upgrade", "websocket");
+        request.Headers.TryAddWithoutValidation("Sec-WebSocket-Version", "13");
+        request.Headers.TryAddWithoutValidation("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==");
+
+        using var response = await _servers.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("no kernel gone", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task ForwardAsync_WebSocketFramesSentWithThe101_ReachTheClientFirst()
+    {
+        using var socket = new ClientWebSocket();
+        var front = new UriBuilder(_servers.Front) { Scheme = "ws", Path = "/raw/user/alice/api/events/subscribe" }.Uri;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+
+        await socket.ConnectAsync(front, timeout.Token);
+        var early = await ReceiveText(socket, timeout.Token);
+        await socket.SendAsync(Encoding.UTF8.GetBytes("ping"), WebSocketMessageType.Text, endOfMessage: true, timeout.Token);
+        var echoed = await _servers.RawServerReceived.Task.WaitAsync(timeout.Token);
+
+        Assert.Equal("sent with the 101", early);
+        Assert.Equal("ping", echoed);
+        Assert.StartsWith("GET /user/alice/api/events/subscribe HTTP/1.1\r\nHost: ", _servers.RawServerRequestHead, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ForwardAsync_ServerNotListening_Answers502()
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, _servers.Front + "dead/user/bob/tree");
@@ -136,12 +168,18 @@ public sealed class UserServerForwarderTests : IClassFixture<UserServerForwarder
         private WebApplication? _backend;
         private WebApplication? _front;
         private UserServerForwarder? _forwarder;
+        private TcpListener? _raw;
 
         public Uri Front { get; private set; } = null!;
 
         public HttpClient Client { get; } = new(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false });
 
         public ForwarderError LastDeadError { get; private set; }
+
+        /// <summary>The payload of the first frame the raw WebSocket server received.</summary>
+        public TaskCompletionSource<string> RawServerReceived { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public string RawServerRequestHead { get; private set; } = "";
 
         public async Task<Dictionary<string, string>> SendAsync(HttpRequestMessage request)
         {
@@ -162,6 +200,10 @@ public sealed class UserServerForwarderTests : IClassFixture<UserServerForwarder
             var backendUri = new Uri(_backend.Urls.Single());
 
             var deadUri = new Uri($"http://127.0.0.1:{UnusedPort()}/");
+            _raw = new TcpListener(IPAddress.Loopback, 0);
+            _raw.Start();
+            var rawUri = new Uri($"http://127.0.0.1:{((IPEndPoint)_raw.LocalEndpoint).Port}/");
+            _ = ServeRawWebSocketAsync(_raw);
 
             var frontBuilder = WebApplication.CreateSlimBuilder();
             frontBuilder.Services.AddHttpForwarder();
@@ -173,6 +215,13 @@ public sealed class UserServerForwarderTests : IClassFixture<UserServerForwarder
                 {
                     context.Request.Path = rest;
                     LastDeadError = await _forwarder.ForwardAsync(context, deadUri);
+                    return;
+                }
+
+                if (context.Request.Path.StartsWithSegments("/raw", out var rawRest))
+                {
+                    context.Request.Path = rawRest;
+                    await _forwarder.ForwardAsync(context, rawUri);
                     return;
                 }
 
@@ -191,6 +240,7 @@ public sealed class UserServerForwarderTests : IClassFixture<UserServerForwarder
             }
 
             _forwarder?.Dispose();
+            _raw?.Stop();
             if (_backend is not null)
             {
                 await _backend.DisposeAsync();
@@ -208,6 +258,16 @@ public sealed class UserServerForwarderTests : IClassFixture<UserServerForwarder
         private static async Task Echo(HttpContext context)
         {
             var request = context.Request;
+            if (context.WebSockets.IsWebSocketRequest && request.Path.Value!.Contains("/gone/", StringComparison.Ordinal))
+            {
+                // A refusal the way a single-user server answers one: a status and a body without a length (chunked).
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                await context.Response.WriteAsync("no kernel ");
+                await context.Response.Body.FlushAsync();
+                await context.Response.WriteAsync("gone");
+                return;
+            }
+
             if (context.WebSockets.IsWebSocketRequest)
             {
                 using var socket = await context.WebSockets.AcceptWebSocketAsync();
@@ -243,6 +303,39 @@ public sealed class UserServerForwarderTests : IClassFixture<UserServerForwarder
             };
             context.Response.ContentType = "text/plain";
             await context.Response.WriteAsync(string.Concat(lines.Select(kv => $"{kv.Key}={Uri.EscapeDataString(kv.Value)}\n")));
+        }
+
+        /// <summary>
+        /// A WebSocket server on a bare socket that writes its 101 and its first frame in one send (as a server may):
+        /// the bytes after the response head must reach the client before anything read later.
+        /// </summary>
+        private async Task ServeRawWebSocketAsync(TcpListener listener)
+        {
+            using var client = await listener.AcceptTcpClientAsync();
+            var stream = client.GetStream();
+            var head = new List<byte>();
+            var one = new byte[1];
+            while (!head.TakeLast(4).SequenceEqual("\r\n\r\n"u8.ToArray()) && await stream.ReadAsync(one) == 1)
+            {
+                head.Add(one[0]);
+            }
+
+            RawServerRequestHead = Encoding.Latin1.GetString(head.ToArray());
+            var key = RawServerRequestHead.Split("\r\n").Single(l => l.StartsWith("Sec-WebSocket-Key:", StringComparison.OrdinalIgnoreCase))[18..].Trim();
+#pragma warning disable CA5350 // RFC 6455 defines Sec-WebSocket-Accept with SHA-1; it is not used for security here
+            var accept = Convert.ToBase64String(System.Security.Cryptography.SHA1.HashData(Encoding.ASCII.GetBytes(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")));
+#pragma warning restore CA5350
+            var text = Encoding.UTF8.GetBytes("sent with the 101");
+            var reply = Encoding.ASCII.GetBytes($"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {accept}\r\n\r\n")
+                .Concat(new byte[] { 0x81, (byte)text.Length }).Concat(text).ToArray();
+            await stream.WriteAsync(reply);
+
+            // The client's frame: FIN+text, masked length, 4-byte mask, masked payload.
+            var frame = new byte[2];
+            await stream.ReadExactlyAsync(frame);
+            var payload = new byte[(frame[1] & 0x7f) + 4];
+            await stream.ReadExactlyAsync(payload);
+            RawServerReceived.TrySetResult(Encoding.UTF8.GetString(payload.Skip(4).Select((b, i) => (byte)(b ^ payload[i % 4])).ToArray()));
         }
 
         private static int UnusedPort()
