@@ -114,6 +114,11 @@ internal sealed class WebSocketUpgradeHandler(HttpMessageHandler inner) : Delega
                 socket.Dispose();
                 last = e;
             }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                socket.Dispose();
+                throw new HttpRequestException(HttpRequestError.ConnectionError, $"Could not connect to {uri.Authority} within {ConnectTimeout.TotalSeconds:0} s.");
+            }
             catch
             {
                 socket.Dispose();

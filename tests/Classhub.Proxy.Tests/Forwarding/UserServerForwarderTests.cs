@@ -137,6 +137,19 @@ public sealed class UserServerForwarderTests : IClassFixture<UserServerForwarder
     }
 
     [Fact]
+    public async Task ForwardAsync_WebSocketToServerNotListening_Answers502()
+    {
+        using var socket = new ClientWebSocket();
+        socket.Options.CollectHttpResponseDetails = true;
+        var front = new UriBuilder(_servers.Front) { Scheme = "ws", Path = "/dead/user/bob/api/kernels/k1/channels" }.Uri;
+
+        await Assert.ThrowsAsync<WebSocketException>(() => socket.ConnectAsync(front, CancellationToken.None));
+
+        Assert.Equal(HttpStatusCode.BadGateway, socket.HttpStatusCode);
+        Assert.NotEqual(ForwarderError.None, _servers.LastDeadError);
+    }
+
+    [Fact]
     public async Task ForwardAsync_ServerNotListening_Answers502()
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, _servers.Front + "dead/user/bob/tree");
