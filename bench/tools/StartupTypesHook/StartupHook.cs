@@ -1,5 +1,4 @@
 using System.Diagnostics.Tracing;
-using System.Reflection;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 

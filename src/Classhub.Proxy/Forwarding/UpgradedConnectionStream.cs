@@ -8,7 +8,7 @@ namespace Classhub.Proxy.Forwarding;
 /// </summary>
 internal sealed class UpgradedConnectionStream(Socket socket, byte[] early) : Stream
 {
-    private int _earlyOffset;
+    private ReadOnlyMemory<byte> _early = early;
 
     public override bool CanRead => true;
 
@@ -22,12 +22,12 @@ internal sealed class UpgradedConnectionStream(Socket socket, byte[] early) : St
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        if (_earlyOffset < early.Length)
+        if (!_early.IsEmpty)
         {
             // A zero-byte read (the copy loop waiting for data without holding a buffer) returns at once: data is here.
-            var count = Math.Min(buffer.Length, early.Length - _earlyOffset);
-            early.AsMemory(_earlyOffset, count).CopyTo(buffer);
-            _earlyOffset += count;
+            var count = Math.Min(buffer.Length, _early.Length);
+            _early[..count].CopyTo(buffer);
+            _early = count == _early.Length ? default : _early[count..]; // once delivered, the array is let go
             return count;
         }
 
