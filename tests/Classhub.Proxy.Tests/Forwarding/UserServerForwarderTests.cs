@@ -5,6 +5,7 @@ using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Yarp.ReverseProxy.Forwarder;
@@ -149,6 +150,19 @@ public sealed class UserServerForwarderTests : IClassFixture<UserServerForwarder
         Assert.NotEqual(ForwarderError.None, _servers.LastDeadError);
     }
 
+    [Theory]
+    [InlineData(true, false, true)]
+    [InlineData(false, true, true)]
+    [InlineData(false, false, false)]
+    public void IsUpgrade_Http11UpgradeOrHttp2ExtendedConnect_TakesTheBareSocketClient(bool upgradable, bool extendedConnect, bool expected)
+    {
+        var context = new DefaultHttpContext();
+        context.Features.Set<IHttpUpgradeFeature>(new Upgrade(upgradable));
+        context.Features.Set<IHttpExtendedConnectFeature>(new ExtendedConnect(extendedConnect));
+
+        Assert.Equal(expected, UserServerForwarder.IsUpgrade(context));
+    }
+
     [Fact]
     public async Task ForwardAsync_ServerNotListening_Answers502()
     {
@@ -158,6 +172,18 @@ public sealed class UserServerForwarderTests : IClassFixture<UserServerForwarder
 
         Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
         Assert.NotEqual(ForwarderError.None, _servers.LastDeadError);
+    }
+
+    private sealed record Upgrade(bool IsUpgradableRequest) : IHttpUpgradeFeature
+    {
+        public Task<Stream> UpgradeAsync() => throw new InvalidOperationException("not used");
+    }
+
+    private sealed record ExtendedConnect(bool IsExtendedConnect) : IHttpExtendedConnectFeature
+    {
+        public string? Protocol => IsExtendedConnect ? "websocket" : null;
+
+        public ValueTask<Stream> AcceptAsync() => throw new InvalidOperationException("not used");
     }
 
     private static async Task<string> ReceiveText(WebSocket socket, CancellationToken cancellationToken)
