@@ -7,14 +7,17 @@ namespace Classhub.Spawning.LocalProcess;
 /// <summary>
 /// Picks a TCP port nobody listens on, by letting the kernel choose one and releasing it. A port handed out stays
 /// reserved for <see cref="Reservation"/>, so two servers starting at once never get the same one before either
-/// has bound it.
+/// has bound it (a jupyterhub-singleuser binds ~2 s after it is started, and the kernel offers a released port again).
+/// The reservations are the process's, not one picker's: every spawner in the process draws from the same table.
 /// </summary>
 internal sealed class PortPicker
 {
     public static readonly TimeSpan Reservation = TimeSpan.FromMinutes(1);
 
+    // Each reservation is timed by the clock of the picker that made it.
+    private static readonly ConcurrentDictionary<int, (TimeProvider Clock, long Stamp)> HandedOut = new();
+
     private readonly TimeProvider _time;
-    private readonly ConcurrentDictionary<int, long> _handedOut = new();
 
     public PortPicker(TimeProvider time)
     {
@@ -23,18 +26,18 @@ internal sealed class PortPicker
 
     public int Pick(IPAddress address)
     {
-        foreach (var (port, when) in _handedOut)
+        foreach (var (port, (clock, stamp)) in HandedOut)
         {
-            if (_time.GetElapsedTime(when) > Reservation)
+            if (clock.GetElapsedTime(stamp) > Reservation)
             {
-                _handedOut.TryRemove(port, out _);
+                HandedOut.TryRemove(port, out _);
             }
         }
 
         for (var attempt = 0; attempt < 100; attempt++)
         {
             var port = KernelChoice(address);
-            if (_handedOut.TryAdd(port, _time.GetTimestamp()))
+            if (HandedOut.TryAdd(port, (_time, _time.GetTimestamp())))
             {
                 return port;
             }

@@ -15,4 +15,16 @@ public sealed class PortPickerTests
         Assert.Equal(ports.Count, ports.Distinct().Count());
         Assert.All(ports, p => Assert.InRange(p, 1024, 65535));
     }
+
+    [Fact]
+    public void Pick_TwoPickersAtOnce_NeverTheSamePort()
+    {
+        // Two spawners in one process (or two test classes running side by side) starting servers at the same time.
+        var first = new PortPicker(TimeProvider.System);
+        var second = new PortPicker(TimeProvider.System);
+
+        var ports = Enumerable.Range(0, 200).SelectMany(_ => new[] { first.Pick(IPAddress.Loopback), second.Pick(IPAddress.Loopback) }).ToList();
+
+        Assert.Equal(ports.Count, ports.Distinct().Count());
+    }
 }
