@@ -14,10 +14,9 @@ namespace Classhub.Proxy.Forwarding;
 /// origin, an unknown kernel) is dropped and the request sent again through the inner handler, which reads any
 /// response body framing correctly: the request is a GET without a body, and the server just refused it.
 /// </summary>
-internal sealed class WebSocketUpgradeHandler(HttpMessageHandler inner) : DelegatingHandler(inner)
+internal sealed class WebSocketUpgradeHandler(SocketsHttpHandler inner) : DelegatingHandler(inner)
 {
     private const int MaxResponseHead = 64 * 1024;
-    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(15);
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -27,7 +26,7 @@ internal sealed class WebSocketUpgradeHandler(HttpMessageHandler inner) : Delega
         }
 
         var head = RequestHead(request); // throws before anything is sent if a header cannot be written as is
-        var socket = await ConnectAsync(request.RequestUri!, cancellationToken);
+        var socket = await ConnectAsync(request.RequestUri!, inner.ConnectTimeout, cancellationToken);
         try
         {
             await SendAllAsync(socket, head, cancellationToken);
@@ -95,10 +94,10 @@ internal sealed class WebSocketUpgradeHandler(HttpMessageHandler inner) : Delega
         return Encoding.Latin1.GetBytes(text.Append("\r\n").ToString());
     }
 
-    private static async Task<Socket> ConnectAsync(Uri uri, CancellationToken cancellationToken)
+    private static async Task<Socket> ConnectAsync(Uri uri, TimeSpan connectTimeout, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(ConnectTimeout);
+        timeout.CancelAfter(connectTimeout); // the pool's own connect timeout
         var addresses = IPAddress.TryParse(uri.IdnHost, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(uri.IdnHost, timeout.Token);
         SocketException? last = null;
         foreach (var address in addresses)
@@ -117,7 +116,7 @@ internal sealed class WebSocketUpgradeHandler(HttpMessageHandler inner) : Delega
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
                 socket.Dispose();
-                throw new HttpRequestException(HttpRequestError.ConnectionError, $"Could not connect to {uri.Authority} within {ConnectTimeout.TotalSeconds:0} s.");
+                throw new HttpRequestException(HttpRequestError.ConnectionError, $"Could not connect to {uri.Authority} within {connectTimeout.TotalSeconds:0} s.");
             }
             catch
             {
