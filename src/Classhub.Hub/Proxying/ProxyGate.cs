@@ -18,7 +18,7 @@ internal sealed class ProxyGate(CallerResolver callers, IRouteTable routes, Serv
     /// <summary>The server to forward to, or null after writing the answer (sign in, forbidden, not running).</summary>
     public async ValueTask<Uri?> AdmitAsync(HttpContext context, string owner)
     {
-        var caller = callers.Resolve(context);
+        var caller = callers.Identify(context.Request);
         if (caller is null || !caller.Can(Scopes.AccessServers, owner))
         {
             metrics.Denied();

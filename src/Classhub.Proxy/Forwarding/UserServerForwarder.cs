@@ -1,22 +1,21 @@
 using System.Net;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Classhub.Proxy.Forwarding;
 
 /// <summary>
-/// Forwards one request (HTTP or WebSocket upgrade) to a user's server with YARP's forwarder over one shared,
-/// pooled, keep-alive connection pool; each WebSocket over a bare socket of its own (<see cref="WebSocketUpgradeHandler"/>).
-/// No per-user configuration: the caller passes the target it looked up.
+/// Forwards one request to a user's server: HTTP with YARP's forwarder over one shared, pooled, keep-alive connection
+/// pool; each WebSocket through a tunnel of its own (<see cref="WebSocketTunnel"/>). No per-user configuration: the
+/// caller passes the target it looked up.
 /// </summary>
 internal sealed class UserServerForwarder : IDisposable
 {
     private readonly IHttpForwarder _forwarder;
     private readonly HttpMessageInvoker _client;
-    // Upgrades only, so that plain requests (the hot path) do not pass through one more handler; it shares _client's pool.
-    private readonly HttpMessageInvoker _upgradeClient;
     private readonly UserServerTransformer _transformer;
+    private readonly WebSocketTunnel _tunnel;
     // The route table hands out the same Uri per running server, so its "http://host:port" is built once, not per request.
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<Uri, string> _prefixes = new();
     // Single-user servers speak HTTP/1.1 on loopback; asking for it avoids a version negotiation per request.
@@ -27,7 +26,7 @@ internal sealed class UserServerForwarder : IDisposable
         VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
     };
 
-    public UserServerForwarder(IHttpForwarder forwarder, ProxyOptions options)
+    public UserServerForwarder(IHttpForwarder forwarder, ProxyOptions options, ILogger<UserServerForwarder> logger)
     {
         _forwarder = forwarder;
         _transformer = new UserServerTransformer(options.HubCookieName);
@@ -44,27 +43,20 @@ internal sealed class UserServerForwarder : IDisposable
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(2),
             MaxConnectionsPerServer = int.MaxValue,
         };
-        _client = new HttpMessageInvoker(pool, disposeHandler: false);
-        _upgradeClient = new HttpMessageInvoker(new WebSocketUpgradeHandler(pool));
+        _client = new HttpMessageInvoker(pool);
+        _tunnel = new WebSocketTunnel(_transformer, pool.ConnectTimeout, _requestConfig.ActivityTimeout!.Value, Forward, logger);
     }
 
     /// <summary>Forwards the request; returns the forwarder's error (None on success). The forwarder answers 502 (504 on timeout) itself when nothing was sent yet.</summary>
-    public async ValueTask<ForwarderError> ForwardAsync(HttpContext context, Uri target)
+    public ValueTask<ForwarderError> ForwardAsync(HttpContext context, Uri target)
     {
         var prefix = _prefixes.GetValue(target, static t => t.GetLeftPart(UriPartial.Authority));
-        return await _forwarder.SendAsync(context, prefix, IsUpgrade(context) ? _upgradeClient : _client, _requestConfig, _transformer);
+        return WebSocketTunnel.Takes(context) ? _tunnel.ForwardAsync(context, prefix) : Forward(context, prefix);
     }
 
-    /// <summary>An HTTP/1.1 upgrade or an HTTP/2 extended CONNECT (a WebSocket from a browser over TLS): YARP sends either as an HTTP/1.1 upgrade.</summary>
-    internal static bool IsUpgrade(HttpContext context) =>
-        context.Features.Get<IHttpUpgradeFeature>()?.IsUpgradableRequest == true
-        || context.Features.Get<IHttpExtendedConnectFeature>()?.IsExtendedConnect == true;
+    private ValueTask<ForwarderError> Forward(HttpContext context, string prefix) => _forwarder.SendAsync(context, prefix, _client, _requestConfig, _transformer);
 
-    public void Dispose()
-    {
-        _client.Dispose();
-        _upgradeClient.Dispose(); // and the pool under it
-    }
+    public void Dispose() => _client.Dispose();
 }
 
 /// <summary>Proxy settings.</summary>

@@ -106,6 +106,60 @@ public sealed class UserServerForwarderTests : IClassFixture<UserServerForwarder
     }
 
     [Fact]
+    public async Task ForwardAsync_WebSocketOverHttp2_MessageRoundTripsAsAnHttp11UpgradeToTheServer()
+    {
+        using var socket = new ClientWebSocket();
+        socket.Options.HttpVersion = HttpVersion.Version20;
+        socket.Options.HttpVersionPolicy = HttpVersionPolicy.RequestVersionExact;
+        socket.Options.SetRequestHeader("Cookie", "classhub-session=hub-secret-value; _xsrf=x2");
+        socket.Options.CollectHttpResponseDetails = true;
+        using var invoker = new HttpMessageInvoker(new SocketsHttpHandler());
+        var front = new UriBuilder(_servers.FrontHttp2) { Scheme = "ws", Path = "/user/alice/api/kernels/k2/channels" }.Uri;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+
+        await socket.ConnectAsync(front, invoker, timeout.Token);
+        var hello = await ReceiveText(socket, timeout.Token);
+        await socket.SendAsync(Encoding.UTF8.GetBytes("over h2"), WebSocketMessageType.Text, endOfMessage: true, timeout.Token);
+        var echo = await ReceiveText(socket, timeout.Token);
+        await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", timeout.Token);
+
+        Assert.Equal(HttpStatusCode.OK, socket.HttpStatusCode); // RFC 8441: 200, not 101
+        Assert.Equal("cookie=_xsrf=x2 path=/user/alice/api/kernels/k2/channels", hello);
+        Assert.Equal("over h2", echo);
+    }
+
+    [Fact]
+    public async Task ForwardAsync_ServerClosesTheWebSocket_TheBrowserGetsItsCloseFrame()
+    {
+        using var socket = new ClientWebSocket();
+        var front = new UriBuilder(_servers.Front) { Scheme = "ws", Path = "/user/alice/api/kernels/k3/bye" }.Uri;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+
+        await socket.ConnectAsync(front, timeout.Token);
+        var result = await socket.ReceiveAsync(new byte[64], timeout.Token);
+
+        Assert.Equal(WebSocketMessageType.Close, result.MessageType);
+        Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, socket.CloseStatus);
+        Assert.Equal("kernel shut down", socket.CloseStatusDescription);
+    }
+
+    [Fact]
+    public async Task ForwardAsync_BrowserVanishes_TheServersSocketEndsToo()
+    {
+        var socket = new ClientWebSocket();
+        var front = new UriBuilder(_servers.Front) { Scheme = "ws", Path = "/user/alice/api/kernels/k4/watched" }.Uri;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await socket.ConnectAsync(front, timeout.Token);
+        Assert.Equal("hello", await ReceiveText(socket, timeout.Token));
+
+        socket.Abort(); // a tablet closing its lid: the connection just goes
+        socket.Dispose();
+        var ended = await _servers.WatchedSocketEnded.Task.WaitAsync(timeout.Token);
+
+        Assert.Equal(nameof(WebSocketError.ConnectionClosedPrematurely), ended);
+    }
+
+    [Fact]
     public async Task ForwardAsync_WebSocketRefusedByServer_PassesItsStatusAndBody()
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, _servers.Front + "user/alice/api/kernels/gone/channels");
@@ -151,16 +205,22 @@ public sealed class UserServerForwarderTests : IClassFixture<UserServerForwarder
     }
 
     [Theory]
-    [InlineData(true, false, true)]
-    [InlineData(false, true, true)]
-    [InlineData(false, false, false)]
-    public void IsUpgrade_Http11UpgradeOrHttp2ExtendedConnect_TakesTheBareSocketClient(bool upgradable, bool extendedConnect, bool expected)
+    [InlineData("GET", "websocket", true, false, true)]
+    [InlineData("GET", "WebSocket", true, false, true)]
+    [InlineData("GET", "h2c", true, false, false)]
+    [InlineData("POST", "websocket", true, false, false)]
+    [InlineData("GET", "websocket", false, false, false)]
+    [InlineData("CONNECT", "", false, true, true)]
+    [InlineData("GET", "", false, false, false)]
+    public void Takes_WebSocketUpgradeOrExtendedConnect_Only(string method, string upgrade, bool upgradable, bool extendedConnect, bool expected)
     {
         var context = new DefaultHttpContext();
+        context.Request.Method = method;
+        context.Request.Headers.Upgrade = upgrade;
         context.Features.Set<IHttpUpgradeFeature>(new Upgrade(upgradable));
         context.Features.Set<IHttpExtendedConnectFeature>(new ExtendedConnect(extendedConnect));
 
-        Assert.Equal(expected, UserServerForwarder.IsUpgrade(context));
+        Assert.Equal(expected, WebSocketTunnel.Takes(context));
     }
 
     [Fact]
@@ -206,10 +266,13 @@ public sealed class UserServerForwarderTests : IClassFixture<UserServerForwarder
     {
         private WebApplication? _backend;
         private WebApplication? _front;
+        private WebApplication? _frontHttp2;
         private UserServerForwarder? _forwarder;
         private TcpListener? _raw;
 
         public Uri Front { get; private set; } = null!;
+
+        public Uri FrontHttp2 { get; private set; } = null!;
 
         public HttpClient Client { get; } = new(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false });
 
@@ -219,6 +282,9 @@ public sealed class UserServerForwarderTests : IClassFixture<UserServerForwarder
         public TaskCompletionSource<string> RawServerReceived { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public string RawServerRequestHead { get; private set; } = "";
+
+        /// <summary>How the server's end of the watched WebSocket ended.</summary>
+        public TaskCompletionSource<string> WatchedSocketEnded { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public async Task<Dictionary<string, string>> SendAsync(HttpRequestMessage request)
         {
@@ -247,27 +313,37 @@ public sealed class UserServerForwarderTests : IClassFixture<UserServerForwarder
             var frontBuilder = WebApplication.CreateSlimBuilder();
             frontBuilder.Services.AddHttpForwarder();
             _front = Quiet(frontBuilder);
-            _forwarder = new UserServerForwarder(_front.Services.GetRequiredService<IHttpForwarder>(), new ProxyOptions(HubCookie));
-            _front.Run(async context =>
-            {
-                if (context.Request.Path.StartsWithSegments("/dead", out var rest))
-                {
-                    context.Request.Path = rest;
-                    LastDeadError = await _forwarder.ForwardAsync(context, deadUri);
-                    return;
-                }
-
-                if (context.Request.Path.StartsWithSegments("/raw", out var rawRest))
-                {
-                    context.Request.Path = rawRest;
-                    await _forwarder.ForwardAsync(context, rawUri);
-                    return;
-                }
-
-                await _forwarder.ForwardAsync(context, backendUri);
-            });
+            _forwarder = new UserServerForwarder(_front.Services.GetRequiredService<IHttpForwarder>(), new ProxyOptions(HubCookie), Microsoft.Extensions.Logging.Abstractions.NullLogger<UserServerForwarder>.Instance);
+            _front.Run(context => Forward(context, backendUri, deadUri, rawUri));
             await _front.StartAsync();
             Front = new Uri(_front.Urls.Single());
+
+            // The same forwarding behind an HTTP/2-only listener (h2c): browsers over TLS send WebSockets as extended CONNECT.
+            var h2Builder = WebApplication.CreateSlimBuilder();
+            h2Builder.WebHost.ConfigureKestrel(k => k.ConfigureEndpointDefaults(o => o.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http2));
+            _frontHttp2 = Quiet(h2Builder);
+            _frontHttp2.Run(context => Forward(context, backendUri, deadUri, rawUri));
+            await _frontHttp2.StartAsync();
+            FrontHttp2 = new Uri(_frontHttp2.Urls.Single());
+        }
+
+        private async Task Forward(HttpContext context, Uri backendUri, Uri deadUri, Uri rawUri)
+        {
+            if (context.Request.Path.StartsWithSegments("/dead", out var rest))
+            {
+                context.Request.Path = rest;
+                LastDeadError = await _forwarder!.ForwardAsync(context, deadUri);
+                return;
+            }
+
+            if (context.Request.Path.StartsWithSegments("/raw", out var rawRest))
+            {
+                context.Request.Path = rawRest;
+                await _forwarder!.ForwardAsync(context, rawUri);
+                return;
+            }
+
+            await _forwarder!.ForwardAsync(context, backendUri);
         }
 
         public async Task DisposeAsync()
@@ -276,6 +352,11 @@ public sealed class UserServerForwarderTests : IClassFixture<UserServerForwarder
             if (_front is not null)
             {
                 await _front.DisposeAsync();
+            }
+
+            if (_frontHttp2 is not null)
+            {
+                await _frontHttp2.DisposeAsync();
             }
 
             _forwarder?.Dispose();
@@ -294,7 +375,7 @@ public sealed class UserServerForwarderTests : IClassFixture<UserServerForwarder
         }
 
         /// <summary>Reports what arrived, one <c>key=escaped value</c> per line; WebSockets get a greeting, then an echo.</summary>
-        private static async Task Echo(HttpContext context)
+        private async Task Echo(HttpContext context)
         {
             var request = context.Request;
             if (context.WebSockets.IsWebSocketRequest && request.Path.Value!.Contains("/gone/", StringComparison.Ordinal))
@@ -304,6 +385,30 @@ public sealed class UserServerForwarderTests : IClassFixture<UserServerForwarder
                 await context.Response.WriteAsync("no kernel ");
                 await context.Response.Body.FlushAsync();
                 await context.Response.WriteAsync("gone");
+                return;
+            }
+
+            if (context.WebSockets.IsWebSocketRequest && request.Path.Value!.EndsWith("/watched", StringComparison.Ordinal))
+            {
+                using var watched = await context.WebSockets.AcceptWebSocketAsync();
+                await watched.SendAsync("hello"u8.ToArray(), WebSocketMessageType.Text, endOfMessage: true, context.RequestAborted);
+                try
+                {
+                    await watched.ReceiveAsync(new byte[64], CancellationToken.None);
+                    WatchedSocketEnded.TrySetResult("closed");
+                }
+                catch (WebSocketException e)
+                {
+                    WatchedSocketEnded.TrySetResult(e.WebSocketErrorCode.ToString());
+                }
+
+                return;
+            }
+
+            if (context.WebSockets.IsWebSocketRequest && request.Path.Value!.EndsWith("/bye", StringComparison.Ordinal))
+            {
+                using var closing = await context.WebSockets.AcceptWebSocketAsync();
+                await closing.CloseOutputAsync(WebSocketCloseStatus.EndpointUnavailable, "kernel shut down", context.RequestAborted);
                 return;
             }
 

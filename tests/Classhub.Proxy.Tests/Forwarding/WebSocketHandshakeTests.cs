@@ -3,7 +3,7 @@ using System.Text;
 
 namespace Classhub.Proxy.Forwarding.Tests;
 
-public sealed class WebSocketUpgradeHandlerTests
+public sealed class WebSocketHandshakeTests
 {
     [Fact]
     public void RequestHead_BrowserHostFirst_ThenEveryValueOnALineOfItsOwn()
@@ -12,7 +12,7 @@ public sealed class WebSocketUpgradeHandlerTests
         request.Headers.Host = "hub.example.edu";
         request.Headers.TryAddWithoutValidation("Sec-WebSocket-Protocol", ["v1.kernel.websocket.jupyter.org", "chat"]);
 
-        var head = Encoding.Latin1.GetString(WebSocketUpgradeHandler.RequestHead(request));
+        var head = Encoding.Latin1.GetString(WebSocketHandshake.RequestHead(request));
 
         Assert.Equal(
             "GET /user/alice/api/kernels/k1/channels?session_id=s1 HTTP/1.1\r\nHost: hub.example.edu\r\n" +
@@ -26,7 +26,7 @@ public sealed class WebSocketUpgradeHandlerTests
     {
         using var request = Upgrade("http://127.0.0.1:8123/user/alice/api/events/subscribe");
 
-        Assert.StartsWith("GET /user/alice/api/events/subscribe HTTP/1.1\r\nHost: 127.0.0.1:8123\r\n", Encoding.Latin1.GetString(WebSocketUpgradeHandler.RequestHead(request)), StringComparison.Ordinal);
+        Assert.StartsWith("GET /user/alice/api/events/subscribe HTTP/1.1\r\nHost: 127.0.0.1:8123\r\n", Encoding.Latin1.GetString(WebSocketHandshake.RequestHead(request)), StringComparison.Ordinal);
     }
 
     [Theory]
@@ -38,27 +38,23 @@ public sealed class WebSocketUpgradeHandlerTests
         using var request = Upgrade("http://127.0.0.1:8123/user/alice/api/kernels/k1/channels");
         request.Headers.TryAddWithoutValidation("Cookie", value);
 
-        var e = Assert.Throws<HttpRequestException>(() => WebSocketUpgradeHandler.RequestHead(request));
+        var e = Assert.Throws<HttpRequestException>(() => WebSocketHandshake.RequestHead(request));
         Assert.Contains("'Cookie'", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void IsWebSocketUpgrade_OnlyABodylessHttp11GetAskingForWebSocket()
+    public void AcceptFor_TheKeyOfRfc6455_IsTheAcceptOfRfc6455()
     {
-        using var upgrade = Upgrade("http://127.0.0.1:8123/x");
-        using var plain = new HttpRequestMessage(HttpMethod.Get, "http://127.0.0.1:8123/x");
-        using var post = Upgrade("http://127.0.0.1:8123/x");
-        post.Method = HttpMethod.Post;
-        using var withBody = Upgrade("http://127.0.0.1:8123/x");
-        withBody.Content = new StringContent("x");
-        using var spdy = new HttpRequestMessage(HttpMethod.Get, "http://127.0.0.1:8123/x");
-        spdy.Headers.TryAddWithoutValidation("Upgrade", "SPDY/3.1");
+        Assert.Equal("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=", WebSocketHandshake.AcceptFor("dGhlIHNhbXBsZSBub25jZQ=="));
+    }
 
-        Assert.True(WebSocketUpgradeHandler.IsWebSocketUpgrade(upgrade));
-        Assert.False(WebSocketUpgradeHandler.IsWebSocketUpgrade(plain));
-        Assert.False(WebSocketUpgradeHandler.IsWebSocketUpgrade(post));
-        Assert.False(WebSocketUpgradeHandler.IsWebSocketUpgrade(withBody));
-        Assert.False(WebSocketUpgradeHandler.IsWebSocketUpgrade(spdy));
+    [Fact]
+    public void NewKey_SixteenRandomBytesInBase64_NeverTheSameTwice()
+    {
+        var first = WebSocketHandshake.NewKey();
+
+        Assert.Equal(16, Convert.FromBase64String(first).Length);
+        Assert.NotEqual(first, WebSocketHandshake.NewKey());
     }
 
     private static HttpRequestMessage Upgrade(string url)

@@ -1,71 +1,15 @@
 using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography;
 using System.Text;
 
 namespace Classhub.Proxy.Forwarding;
 
-/// <summary>
-/// Sends a WebSocket upgrade request (HTTP/1.1 GET with <c>Upgrade: websocket</c>, no body) over a socket of its own
-/// and, on <c>101</c>, hands the forwarder a stream over that bare socket; every other request goes to the inner
-/// handler. Why: SocketsHttpHandler keeps an upgraded connection's 4 KB read and 4 KB write buffers, its pool entry
-/// and its response objects for as long as the WebSocket is open (~9 KB of every proxied socket's ~25 KB, measured
-/// with dotnet-gcdump; a classroom keeps a socket open per notebook tab all day). An answer other than 101 (a refused
-/// origin, an unknown kernel) is dropped and the request sent again through the inner handler, which reads any
-/// response body framing correctly: the request is a GET without a body, and the server just refused it.
-/// </summary>
-internal sealed class WebSocketUpgradeHandler(SocketsHttpHandler inner) : DelegatingHandler(inner)
+/// <summary>The upstream half of a WebSocket handshake, on a bare socket: request head out, response head in.</summary>
+internal static class WebSocketHandshake
 {
     private const int MaxResponseHead = 64 * 1024;
-
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-    {
-        if (!IsWebSocketUpgrade(request))
-        {
-            return await base.SendAsync(request, cancellationToken);
-        }
-
-        var head = RequestHead(request); // throws before anything is sent if a header cannot be written as is
-        var socket = await ConnectAsync(request.RequestUri!, inner.ConnectTimeout, cancellationToken);
-        try
-        {
-            await SendAllAsync(socket, head, cancellationToken);
-            var (response, early) = await ReadResponseHeadAsync(socket, cancellationToken);
-            if (response.StatusCode != 101)
-            {
-                socket.Dispose();
-                return await base.SendAsync(request, cancellationToken);
-            }
-
-            var message = new HttpResponseMessage(HttpStatusCode.SwitchingProtocols)
-            {
-                ReasonPhrase = response.ReasonPhrase,
-                RequestMessage = request,
-                Version = HttpVersion.Version11,
-                Content = new UpgradedContent(new UpgradedConnectionStream(socket, early)),
-            };
-            foreach (var (name, value) in response.Headers)
-            {
-                if (!message.Headers.TryAddWithoutValidation(name, value))
-                {
-                    message.Content.Headers.TryAddWithoutValidation(name, value);
-                }
-            }
-
-            return message;
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-    }
-
-    internal static bool IsWebSocketUpgrade(HttpRequestMessage request) =>
-        request.Method == HttpMethod.Get && request.Content is null && request.Version == HttpVersion.Version11
-        && request.RequestUri is { Scheme: "http" }
-        && request.Headers.NonValidated.TryGetValues("Upgrade", out var upgrade) && upgrade.Count == 1
-        && string.Equals(upgrade.ToString(), "websocket", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The request line and header fields, each value on a line of its own; refuses what would change the framing.</summary>
     internal static byte[] RequestHead(HttpRequestMessage request)
@@ -94,10 +38,22 @@ internal sealed class WebSocketUpgradeHandler(SocketsHttpHandler inner) : Delega
         return Encoding.Latin1.GetBytes(text.Append("\r\n").ToString());
     }
 
-    private static async Task<Socket> ConnectAsync(Uri uri, TimeSpan connectTimeout, CancellationToken cancellationToken)
+    /// <summary>A fresh <c>Sec-WebSocket-Key</c> (RFC 6455 §4.1), for a WebSocket that reached the hub over HTTP/2 and carries none.</summary>
+    internal static string NewKey() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
+
+    /// <summary>The <c>Sec-WebSocket-Accept</c> a server must answer <paramref name="key"/> with (RFC 6455 §4.2.2).</summary>
+    internal static string AcceptFor(string key)
+    {
+#pragma warning disable CA5350 // RFC 6455 defines the accept value with SHA-1; it proves the server speaks WebSocket, nothing more
+        return Convert.ToBase64String(SHA1.HashData(Encoding.ASCII.GetBytes(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")));
+#pragma warning restore CA5350
+    }
+
+    /// <summary>Connects to the server in <paramref name="uri"/>; a refusal or a timeout is an <see cref="HttpRequestException"/> (a connection error).</summary>
+    internal static async Task<Socket> ConnectAsync(Uri uri, TimeSpan connectTimeout, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(connectTimeout); // the pool's own connect timeout
+        timeout.CancelAfter(connectTimeout);
         var addresses = IPAddress.TryParse(uri.IdnHost, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(uri.IdnHost, timeout.Token);
         SocketException? last = null;
         foreach (var address in addresses)
@@ -128,7 +84,7 @@ internal sealed class WebSocketUpgradeHandler(SocketsHttpHandler inner) : Delega
         throw new HttpRequestException(HttpRequestError.ConnectionError, $"Could not connect to {uri.Authority}: {last?.Message ?? "no address"}", last);
     }
 
-    private static async Task SendAllAsync(Socket socket, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+    internal static async Task SendAllAsync(Socket socket, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
     {
         while (!bytes.IsEmpty)
         {
@@ -137,7 +93,7 @@ internal sealed class WebSocketUpgradeHandler(SocketsHttpHandler inner) : Delega
     }
 
     /// <summary>The response head, and whatever arrived after it (the server may write its first frames at once).</summary>
-    private static async Task<(ResponseHead Head, byte[] Early)> ReadResponseHeadAsync(Socket socket, CancellationToken cancellationToken)
+    internal static async Task<(ResponseHead Head, byte[] Early)> ReadResponseHeadAsync(Socket socket, CancellationToken cancellationToken)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(4096);
         try
@@ -177,30 +133,6 @@ internal sealed class WebSocketUpgradeHandler(SocketsHttpHandler inner) : Delega
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
-    /// <summary>The upgraded connection as the response's content: read and written by the forwarder's two copy loops.</summary>
-    private sealed class UpgradedContent(Stream connection) : HttpContent
-    {
-        protected override Task<Stream> CreateContentReadStreamAsync() => Task.FromResult(connection);
-
-        protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) => connection.CopyToAsync(stream);
-
-        protected override bool TryComputeLength(out long length)
-        {
-            length = 0;
-            return false;
-        }
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                connection.Dispose();
-            }
-
-            base.Dispose(disposing);
         }
     }
 }
