@@ -129,6 +129,21 @@ public sealed class UserServerForwarderTests : IClassFixture<UserServerForwarder
     }
 
     [Fact]
+    public async Task ForwardAsync_WebSocketOverHttp2RefusedByServer_PassesItsStatus()
+    {
+        using var socket = new ClientWebSocket();
+        socket.Options.HttpVersion = HttpVersion.Version20;
+        socket.Options.HttpVersionPolicy = HttpVersionPolicy.RequestVersionExact;
+        socket.Options.CollectHttpResponseDetails = true;
+        using var invoker = new HttpMessageInvoker(new SocketsHttpHandler());
+        var front = new UriBuilder(_servers.FrontHttp2) { Scheme = "ws", Path = "/user/alice/api/kernels/gone/channels" }.Uri;
+
+        await Assert.ThrowsAsync<WebSocketException>(() => socket.ConnectAsync(front, invoker, CancellationToken.None));
+
+        Assert.Equal(HttpStatusCode.NotFound, socket.HttpStatusCode);
+    }
+
+    [Fact]
     public async Task ForwardAsync_ServerClosesTheWebSocket_TheBrowserGetsItsCloseFrame()
     {
         using var socket = new ClientWebSocket();
