@@ -108,11 +108,8 @@ public sealed class UserServerForwarderTests : IClassFixture<UserServerForwarder
     [Fact]
     public async Task ForwardAsync_WebSocketOverHttp2_MessageRoundTripsAsAnHttp11UpgradeToTheServer()
     {
-        using var socket = new ClientWebSocket();
-        socket.Options.HttpVersion = HttpVersion.Version20;
-        socket.Options.HttpVersionPolicy = HttpVersionPolicy.RequestVersionExact;
+        using var socket = Http2WebSocket();
         socket.Options.SetRequestHeader("Cookie", "classhub-session=hub-secret-value; _xsrf=x2");
-        socket.Options.CollectHttpResponseDetails = true;
         using var invoker = new HttpMessageInvoker(new SocketsHttpHandler());
         var front = new UriBuilder(_servers.FrontHttp2) { Scheme = "ws", Path = "/user/alice/api/kernels/k2/channels" }.Uri;
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
@@ -131,10 +128,7 @@ public sealed class UserServerForwarderTests : IClassFixture<UserServerForwarder
     [Fact]
     public async Task ForwardAsync_WebSocketOverHttp2RefusedByServer_PassesItsStatus()
     {
-        using var socket = new ClientWebSocket();
-        socket.Options.HttpVersion = HttpVersion.Version20;
-        socket.Options.HttpVersionPolicy = HttpVersionPolicy.RequestVersionExact;
-        socket.Options.CollectHttpResponseDetails = true;
+        using var socket = Http2WebSocket();
         using var invoker = new HttpMessageInvoker(new SocketsHttpHandler());
         var front = new UriBuilder(_servers.FrontHttp2) { Scheme = "ws", Path = "/user/alice/api/kernels/gone/channels" }.Uri;
 
@@ -259,6 +253,16 @@ public sealed class UserServerForwarderTests : IClassFixture<UserServerForwarder
         public string? Protocol => IsExtendedConnect ? "websocket" : null;
 
         public ValueTask<Stream> AcceptAsync() => throw new InvalidOperationException("not used");
+    }
+
+    /// <summary>A WebSocket client that speaks HTTP/2 only (h2c, prior knowledge), as the HTTP/2-only front expects.</summary>
+    private static ClientWebSocket Http2WebSocket()
+    {
+        var socket = new ClientWebSocket();
+        socket.Options.HttpVersion = HttpVersion.Version20;
+        socket.Options.HttpVersionPolicy = HttpVersionPolicy.RequestVersionExact;
+        socket.Options.CollectHttpResponseDetails = true;
+        return socket;
     }
 
     private static async Task<string> ReceiveText(WebSocket socket, CancellationToken cancellationToken)
