@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net.Sockets;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
@@ -18,7 +19,7 @@ namespace Classhub.Proxy.Forwarding;
 /// Contract: when the server answers with anything but 101 (a refused origin, an unknown kernel), nothing has been
 /// written to the client and <paramref name="refused"/> forwards the request the ordinary way, so the server's answer,
 /// body framing included, reaches the browser as it would for any request. No idle timeout: a socket lives until either
-/// side closes it (a culled or stopped server closes all of its sockets).
+/// side closes it (a culled or stopped server closes all of its sockets; TCP keep-alive finds browsers that vanished).
 /// </summary>
 internal sealed partial class WebSocketTunnel(
     HttpTransformer transformer,
@@ -71,6 +72,7 @@ internal sealed partial class WebSocketTunnel(
             }
 
             await using var relayed = client;
+            ProbeWhenIdle(context);
             using var stop = new CancellationTokenSource();
             var up = ClientToServerAsync(client, server, stop);
             try
@@ -140,6 +142,31 @@ internal sealed partial class WebSocketTunnel(
         catch (Exception e) when (IsConnectionEnd(e))
         {
             await stop.CancelAsync();
+        }
+    }
+
+    /// <summary>
+    /// A browser that goes away without closing (a tablet put to sleep, a laptop leaving the Wi-Fi) is noticed by TCP
+    /// within ~2 minutes of silence (60 s, then 3 unanswered probes 20 s apart): the tunnel has no idle timeout of its
+    /// own, and an idle socket to a browser that is gone would otherwise stay open until the server next writes to it.
+    /// </summary>
+    private static void ProbeWhenIdle(HttpContext context)
+    {
+        if (context.Features.Get<IConnectionSocketFeature>()?.Socket is not { ProtocolType: ProtocolType.Tcp } socket)
+        {
+            return;
+        }
+
+        try
+        {
+            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
+            socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveTime, 60);
+            socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveInterval, 20);
+            socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveRetryCount, 3);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            // The browser's connection is already gone: the relay finds out on its first read.
         }
     }
 

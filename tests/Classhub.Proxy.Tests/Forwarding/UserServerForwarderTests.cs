@@ -169,6 +169,40 @@ public sealed class UserServerForwarderTests : IClassFixture<UserServerForwarder
     }
 
     [Fact]
+    public async Task ForwardAsync_WebSocket_ProbesTheBrowsersConnectionWhenIdle()
+    {
+        var browserPort = 0;
+        using var handler = new SocketsHttpHandler
+        {
+            ConnectCallback = async (connect, cancellationToken) =>
+            {
+                var tcp = new Socket(SocketType.Stream, ProtocolType.Tcp);
+                await tcp.ConnectAsync(connect.DnsEndPoint, cancellationToken);
+                browserPort = ((IPEndPoint)tcp.LocalEndPoint!).Port;
+                return new NetworkStream(tcp, ownsSocket: true);
+            },
+        };
+        using var invoker = new HttpMessageInvoker(handler);
+        using var socket = new ClientWebSocket();
+        var front = new UriBuilder(_servers.Front) { Scheme = "ws", Path = "/user/alice/api/kernels/k5/channels" }.Uri;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await socket.ConnectAsync(front, invoker, timeout.Token);
+        await ReceiveText(socket, timeout.Token);
+
+        // The hub's end of the browser's connection, in the kernel's table: timer 02 is TCP keep-alive (01, retransmit,
+        // while the greeting's ACK is still on its way).
+        var timer = "";
+        for (var i = 0; i < 40 && !timer.StartsWith("02:", StringComparison.Ordinal); i++)
+        {
+            await Task.Delay(i == 0 ? 0 : 50, timeout.Token);
+            timer = File.ReadLines("/proc/net/tcp").Skip(1).Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                .Single(f => f[1].EndsWith($":{_servers.Front.Port:X4}", StringComparison.Ordinal) && f[2].EndsWith($":{browserPort:X4}", StringComparison.Ordinal))[5];
+        }
+
+        Assert.StartsWith("02:", timer, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ForwardAsync_WebSocketRefusedByServer_PassesItsStatusAndBody()
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, _servers.Front + "user/alice/api/kernels/gone/channels");
