@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -20,9 +19,8 @@ internal sealed partial class WebSocketTunnel
     /// The server's 101 and what came with it (the upgrade's response headers already set on the client's response);
     /// no socket and no error when the server answered otherwise; no socket and the error (answered) when it failed.
     /// </summary>
-    private async Task<(Socket? Server, byte[] Early, ForwarderError? Error)> HandshakeAsync(HttpContext context, string destinationPrefix)
+    private async Task<(Socket? Server, byte[] Early, ForwarderError? Error)> HandshakeAsync(HttpContext context, string destinationPrefix, bool overHttp2)
     {
-        var overHttp2 = context.Features.Get<IHttpExtendedConnectFeature>()?.IsExtendedConnect == true;
         Socket? server = null;
         try
         {

@@ -52,7 +52,9 @@ internal sealed partial class WebSocketTunnel(
     /// </summary>
     public async ValueTask<ForwarderError> ForwardAsync(HttpContext context, string destinationPrefix)
     {
-        var (server, early, error) = await HandshakeAsync(context, destinationPrefix);
+        var connect = context.Features.Get<IHttpExtendedConnectFeature>();
+        var overHttp2 = connect?.IsExtendedConnect == true;
+        var (server, early, error) = await HandshakeAsync(context, destinationPrefix, overHttp2);
         if (server is null)
         {
             return error ?? await refused(context, destinationPrefix);
@@ -60,11 +62,10 @@ internal sealed partial class WebSocketTunnel(
 
         using (server)
         {
-            var connect = context.Features.Get<IHttpExtendedConnectFeature>();
             Stream client;
             try
             {
-                client = connect?.IsExtendedConnect == true ? await connect.AcceptAsync() : await context.Features.Get<IHttpUpgradeFeature>()!.UpgradeAsync();
+                client = overHttp2 ? await connect!.AcceptAsync() : await context.Features.Get<IHttpUpgradeFeature>()!.UpgradeAsync();
             }
             catch (Exception e) when (IsConnectionEnd(e))
             {
