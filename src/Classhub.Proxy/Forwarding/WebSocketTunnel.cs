@@ -1,5 +1,7 @@
 using System.Buffers;
+using System.IO.Pipelines;
 using System.Net.Sockets;
+using System.Text;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -11,11 +13,11 @@ namespace Classhub.Proxy.Forwarding;
 /// <summary>
 /// Proxies a WebSocket to a user's server over a socket of its own, outside YARP: the browser's HTTP/1.1 upgrade or
 /// HTTP/2 extended CONNECT (RFC 8441) goes out as an HTTP/1.1 upgrade with the headers <see cref="UserServerTransformer"/>
-/// writes, and after the 101 two small loops copy bytes each way. Why: a classroom keeps a socket open per notebook tab
-/// all day, and through YARP each one kept its forwarding call, request and response messages, header stores, copy
-/// loops and activity timer alive for its whole life (~4.4 KB of ~16 KB of live objects per socket, dotnet-gcdump
-/// with 1,000 sockets). Here an idle socket holds the Kestrel connection, the upstream socket, one waiting loop per
-/// direction and no buffer: each loop waits with a zero-byte read and rents a buffer only while bytes are moving.
+/// writes, and after the 101 <see cref="WebSocketRelay"/> copies bytes each way. Why: a classroom keeps a socket open per
+/// notebook tab all day, and through YARP each one kept its forwarding call, request and response messages, header
+/// stores, copy loops and activity timer alive for its whole life (~4.4 KB of ~16 KB of live objects per socket,
+/// dotnet-gcdump with 1,000 sockets). Here an idle socket holds the browser's connection (over HTTP/1.1 without
+/// Kestrel's HTTP layer, see <see cref="ConnectionHandoff"/>), the upstream socket and one waiting loop per direction.
 /// Contract: when the server answers with anything but 101 (a refused origin, an unknown kernel), nothing has been
 /// written to the client and <paramref name="refused"/> forwards the request the ordinary way, so the server's answer,
 /// body framing included, reaches the browser as it would for any request. No idle timeout: a socket lives until either
@@ -46,10 +48,7 @@ internal sealed partial class WebSocketTunnel(
             && !request.Headers.ContainsKey("Transfer-Encoding");
     }
 
-    /// <summary>
-    /// Opens the tunnel and relays until the server closes (or either side fails); when the browser closes first, the
-    /// server is told (its socket half-closed) and its last frames still reach the browser.
-    /// </summary>
+    /// <summary>Opens the tunnel and relays (<see cref="WebSocketRelay"/>), on the HTTP layer's upgraded stream or, where the connection allows it, after handing the connection off.</summary>
     public async ValueTask<ForwarderError> ForwardAsync(HttpContext context, string destinationPrefix)
     {
         var connect = context.Features.Get<IHttpExtendedConnectFeature>();
@@ -60,6 +59,12 @@ internal sealed partial class WebSocketTunnel(
             return error ?? await refused(context, destinationPrefix);
         }
 
+        ProbeWhenIdle(context);
+        if (!overHttp2 && context.Features.Get<ConnectionHandoff>() is { } handoff)
+        {
+            return await HandOffAsync(context, handoff, server, early);
+        }
+
         using (server)
         {
             Stream client;
@@ -67,83 +72,75 @@ internal sealed partial class WebSocketTunnel(
             {
                 client = overHttp2 ? await connect!.AcceptAsync() : await context.Features.Get<IHttpUpgradeFeature>()!.UpgradeAsync();
             }
-            catch (Exception e) when (IsConnectionEnd(e))
+            catch (Exception e) when (WebSocketRelay.IsConnectionEnd(e))
             {
                 return ForwarderError.UpgradeResponseClient; // the browser left while the 101 was on its way
             }
 
             await using var relayed = client;
-            ProbeWhenIdle(context);
-            using var stop = new CancellationTokenSource();
-            var up = ClientToServerAsync(client, server, stop);
+            var browser = new StreamPipes(
+                PipeReader.Create(client, new StreamPipeReaderOptions(bufferSize: BufferSize, leaveOpen: true, useZeroByteReads: true)),
+                PipeWriter.Create(client, new StreamPipeWriterOptions(leaveOpen: true)));
             try
             {
-                if (early.Length > 0)
-                {
-                    await client.WriteAsync(early, stop.Token);
-                }
-
-                while (true)
-                {
-                    _ = await server.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, stop.Token); // waits for bytes without holding a buffer
-                    var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
-                    try
-                    {
-                        var read = await server.ReceiveAsync(buffer, SocketFlags.None, stop.Token);
-                        if (read == 0)
-                        {
-                            break;
-                        }
-
-                        await client.WriteAsync(buffer.AsMemory(0, read), stop.Token);
-                    }
-                    finally
-                    {
-                        ArrayPool<byte>.Shared.Return(buffer);
-                    }
-                }
+                await browser.Output.WriteAsync(early);
+                await WebSocketRelay.RunAsync(browser, server);
             }
-            catch (Exception e) when (IsConnectionEnd(e))
+            catch (Exception e) when (WebSocketRelay.IsConnectionEnd(e))
             {
             }
-
-            await stop.CancelAsync(); // the server side has ended: nothing more can reach the browser
-            await up;
+            finally
+            {
+                await browser.Input.CompleteAsync();
+                await browser.Output.CompleteAsync();
+            }
         }
 
         return ForwarderError.None;
     }
 
-    /// <summary>Browser to server; a browser that goes away (reset, abort) ends the server side too.</summary>
-    private static async Task ClientToServerAsync(Stream client, Socket server, CancellationTokenSource stop)
+    /// <summary>
+    /// Writes the 101 (and what the server sent with it) on the browser's transport and takes the connection away from
+    /// the HTTP layer (<see cref="ConnectionHandoff"/>): the relay goes on after this request has ended.
+    /// </summary>
+    private static async ValueTask<ForwarderError> HandOffAsync(HttpContext context, ConnectionHandoff handoff, Socket server, byte[] early)
     {
         try
         {
-            while (true)
-            {
-                _ = await client.ReadAsync(Memory<byte>.Empty, stop.Token);
-                var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
-                try
-                {
-                    var read = await client.ReadAsync(buffer, stop.Token);
-                    if (read == 0)
-                    {
-                        server.Shutdown(SocketShutdown.Send);
-                        return;
-                    }
+            var output = handoff.BrowserTransport.Output;
+            output.Write(SwitchingProtocolsHead(context.Response.Headers));
+            output.Write(early);
+            await output.FlushAsync(context.RequestAborted);
+        }
+        catch (Exception e) when (WebSocketRelay.IsConnectionEnd(e))
+        {
+            server.Dispose();
+            return ForwarderError.UpgradeResponseClient;
+        }
 
-                    await WebSocketHandshake.SendAllAsync(server, buffer.AsMemory(0, read), stop.Token);
-                }
-                finally
-                {
-                    ArrayPool<byte>.Shared.Return(buffer);
-                }
+        handoff.HandOff(async browser =>
+        {
+            using (server)
+            {
+                await WebSocketRelay.RunAsync(browser, server);
+            }
+        });
+        return ForwarderError.None;
+    }
+
+    private static byte[] SwitchingProtocolsHead(IHeaderDictionary headers)
+    {
+        // What Kestrel writes for an upgrade; the values passed Kestrel's header validation when they were set.
+        var head = new StringBuilder("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\n");
+        foreach (var (name, values) in headers)
+        {
+            foreach (var value in values)
+            {
+                head.Append(name).Append(": ").Append(value).Append("\r\n");
             }
         }
-        catch (Exception e) when (IsConnectionEnd(e))
-        {
-            await stop.CancelAsync();
-        }
+
+        return Encoding.ASCII.GetBytes(head.Append("\r\n").ToString());
     }
 
     /// <summary>
@@ -171,5 +168,5 @@ internal sealed partial class WebSocketTunnel(
         }
     }
 
-    private static bool IsConnectionEnd(Exception e) => e is IOException or SocketException or OperationCanceledException or ObjectDisposedException;
+    private sealed record StreamPipes(PipeReader Input, PipeWriter Output) : IDuplexPipe;
 }

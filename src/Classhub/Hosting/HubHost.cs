@@ -168,7 +168,7 @@ internal static class HubHost
             {
                 foreach (var url in plan.PlainUrls)
                 {
-                    kestrel.Listen(EndpointOf(url));
+                    kestrel.Listen(EndpointOf(url), listen => listen.Use(ConnectionHandoff.Middleware));
                 }
 
                 return;
@@ -183,7 +183,7 @@ internal static class HubHost
                     var source = kestrel.ApplicationServices.GetRequiredService<ICertificateSource>();
                     return ValueTask.FromResult(new SslServerAuthenticationOptions { ServerCertificateContext = source.Select(context.ClientHelloInfo.ServerName) });
                 },
-            }));
+            }).Use(ConnectionHandoff.Middleware));
         });
     }
 

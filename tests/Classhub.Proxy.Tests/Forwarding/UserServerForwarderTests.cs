@@ -319,6 +319,8 @@ public sealed class UserServerForwarderTests : IClassFixture<UserServerForwarder
     {
         private WebApplication? _backend;
         private WebApplication? _front;
+        private WebApplication? _frontWithoutHandoff;
+        private WebApplication? _frontTls;
         private WebApplication? _frontHttp2;
         private UserServerForwarder? _forwarder;
         private TcpListener? _raw;
@@ -326,6 +328,13 @@ public sealed class UserServerForwarderTests : IClassFixture<UserServerForwarder
         public Uri Front { get; private set; } = null!;
 
         public Uri FrontHttp2 { get; private set; } = null!;
+
+        public Uri FrontWithoutHandoff { get; private set; } = null!;
+
+        public Uri FrontTls { get; private set; } = null!;
+
+        /// <summary>The HTTP layer (its feature collection) of each request to a path with <c>/held/</c>, weakly: whether it outlives the request.</summary>
+        public System.Collections.Concurrent.ConcurrentQueue<WeakReference> HttpLayers { get; } = new();
 
         public HttpClient Client { get; } = new(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false });
 
@@ -363,21 +372,37 @@ public sealed class UserServerForwarderTests : IClassFixture<UserServerForwarder
             var rawUri = new Uri($"http://127.0.0.1:{((IPEndPoint)_raw.LocalEndpoint).Port}/");
             _ = ServeRawWebSocketAsync(_raw);
 
-            var frontBuilder = WebApplication.CreateSlimBuilder();
-            frontBuilder.Services.AddHttpForwarder();
-            _front = Quiet(frontBuilder);
+            // The front as the hub listens: connections that may carry a WebSocket are handed off after the 101.
+            _front = await StartFrontAsync(o => o.Use(ConnectionHandoff.Middleware), context => Forward(context, backendUri, deadUri, rawUri));
             _forwarder = new UserServerForwarder(_front.Services.GetRequiredService<IHttpForwarder>(), new ProxyOptions(HubCookie), Microsoft.Extensions.Logging.Abstractions.NullLogger<UserServerForwarder>.Instance);
-            _front.Run(context => Forward(context, backendUri, deadUri, rawUri));
-            await _front.StartAsync();
             Front = new Uri(_front.Urls.Single());
 
+            // The same forwarding without the hand-off: the tunnel relays on the HTTP layer's upgraded stream.
+            _frontWithoutHandoff = await StartFrontAsync(_ => { }, context => Forward(context, backendUri, deadUri, rawUri));
+            FrontWithoutHandoff = new Uri(_frontWithoutHandoff.Urls.Single());
+
+            // Behind TLS, as on a real server: the hand-off sits inside it and sees HTTP.
+            using var key = System.Security.Cryptography.RSA.Create(2048);
+            var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=127.0.0.1", key, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+            var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+            _frontTls = await StartFrontAsync(o => o.UseHttps(certificate).Use(ConnectionHandoff.Middleware), context => Forward(context, backendUri, deadUri, rawUri));
+            FrontTls = new Uri(_frontTls.Urls.Single());
+
             // The same forwarding behind an HTTP/2-only listener (h2c): browsers over TLS send WebSockets as extended CONNECT.
-            var h2Builder = WebApplication.CreateSlimBuilder();
-            h2Builder.WebHost.ConfigureKestrel(k => k.ConfigureEndpointDefaults(o => o.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http2));
-            _frontHttp2 = Quiet(h2Builder);
-            _frontHttp2.Run(context => Forward(context, backendUri, deadUri, rawUri));
-            await _frontHttp2.StartAsync();
+            _frontHttp2 = await StartFrontAsync(o => o.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http2, context => Forward(context, backendUri, deadUri, rawUri));
             FrontHttp2 = new Uri(_frontHttp2.Urls.Single());
+        }
+
+        private static async Task<WebApplication> StartFrontAsync(Action<Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions> listen, RequestDelegate forward)
+        {
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.Services.AddHttpForwarder();
+            builder.Logging.ClearProviders();
+            builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, listen));
+            var front = builder.Build();
+            front.Run(forward);
+            await front.StartAsync();
+            return front;
         }
 
         private async Task Forward(HttpContext context, Uri backendUri, Uri deadUri, Uri rawUri)
@@ -396,6 +421,11 @@ public sealed class UserServerForwarderTests : IClassFixture<UserServerForwarder
                 return;
             }
 
+            if (context.Request.Path.Value!.Contains("/held/", StringComparison.Ordinal))
+            {
+                HttpLayers.Enqueue(new WeakReference(context.Features));
+            }
+
             await _forwarder!.ForwardAsync(context, backendUri);
         }
 
@@ -407,9 +437,12 @@ public sealed class UserServerForwarderTests : IClassFixture<UserServerForwarder
                 await _front.DisposeAsync();
             }
 
-            if (_frontHttp2 is not null)
+            foreach (var other in new[] { _frontWithoutHandoff, _frontTls, _frontHttp2 })
             {
-                await _frontHttp2.DisposeAsync();
+                if (other is not null)
+                {
+                    await other.DisposeAsync();
+                }
             }
 
             _forwarder?.Dispose();
