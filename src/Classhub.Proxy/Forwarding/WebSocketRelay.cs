@@ -14,7 +14,7 @@ namespace Classhub.Proxy.Forwarding;
 /// </summary>
 internal static class WebSocketRelay
 {
-    private const int BufferSize = 4096;
+    internal const int BufferSize = 4096;
 
     public static async Task RunAsync(IDuplexPipe browser, Socket server)
     {

@@ -30,8 +30,6 @@ internal sealed partial class WebSocketTunnel(
     Func<HttpContext, string, ValueTask<ForwarderError>> refused,
     ILogger logger)
 {
-    private const int BufferSize = 4096;
-
     /// <summary>A WebSocket handshake: an HTTP/1.1 GET asking to upgrade to <c>websocket</c> without a body, or an HTTP/2 extended CONNECT for <c>websocket</c>.</summary>
     public static bool Takes(HttpContext context)
     {
@@ -79,7 +77,7 @@ internal sealed partial class WebSocketTunnel(
 
             await using var relayed = client;
             var browser = new StreamPipes(
-                PipeReader.Create(client, new StreamPipeReaderOptions(bufferSize: BufferSize, leaveOpen: true, useZeroByteReads: true)),
+                PipeReader.Create(client, new StreamPipeReaderOptions(bufferSize: WebSocketRelay.BufferSize, leaveOpen: true, useZeroByteReads: true)),
                 PipeWriter.Create(client, new StreamPipeWriterOptions(leaveOpen: true)));
             try
             {
@@ -88,6 +86,7 @@ internal sealed partial class WebSocketTunnel(
             }
             catch (Exception e) when (WebSocketRelay.IsConnectionEnd(e))
             {
+                // The browser left before the server's first frames reached it (the relay handles its own ends).
             }
             finally
             {
