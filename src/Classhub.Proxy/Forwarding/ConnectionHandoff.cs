@@ -29,7 +29,7 @@ internal sealed class ConnectionHandoff : ConnectionContext, IConnectionLifetime
     private readonly ConnectionContext _browser;
     private readonly HandoffPipe _pipe;
     private readonly HeartbeatRelay _heartbeat = new();
-    private Func<IDuplexPipe, Task>? _relay;
+    private Func<IDuplexPipe, CancellationToken, Task>? _relay;
 
     private ConnectionHandoff(ConnectionContext browser)
     {
@@ -62,8 +62,11 @@ internal sealed class ConnectionHandoff : ConnectionContext, IConnectionLifetime
 
     public override CancellationToken ConnectionClosed { get => _browser.ConnectionClosed; set => _browser.ConnectionClosed = value; }
 
-    /// <summary>Takes the connection away from the HTTP layer; <paramref name="relay"/> runs on the browser's transport once the HTTP layer has let go.</summary>
-    public void HandOff(Func<IDuplexPipe, Task> relay)
+    /// <summary>
+    /// Takes the connection away from the HTTP layer; <paramref name="relay"/> runs on the browser's transport once the
+    /// HTTP layer has let go, with a token that fires when Kestrel asks the connection to close (the hub stopping).
+    /// </summary>
+    public void HandOff(Func<IDuplexPipe, CancellationToken, Task> relay)
     {
         _relay = relay;
         _pipe.Detach();
@@ -91,7 +94,7 @@ internal sealed class ConnectionHandoff : ConnectionContext, IConnectionLifetime
         await next(handoff);
         if (handoff._relay is { } relay)
         {
-            await relay(connection.Transport);
+            await relay(connection.Transport, connection.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested ?? default);
         }
     }
 

@@ -82,7 +82,7 @@ internal sealed partial class WebSocketTunnel(
             try
             {
                 await browser.Output.WriteAsync(early);
-                await WebSocketRelay.RunAsync(browser, server);
+                await WebSocketRelay.RunAsync(browser, server, context.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested ?? default);
             }
             catch (Exception e) when (WebSocketRelay.IsConnectionEnd(e))
             {
@@ -117,11 +117,11 @@ internal sealed partial class WebSocketTunnel(
             return ForwarderError.UpgradeResponseClient;
         }
 
-        handoff.HandOff(async browser =>
+        handoff.HandOff(async (browser, stopping) =>
         {
             using (server)
             {
-                await WebSocketRelay.RunAsync(browser, server);
+                await WebSocketRelay.RunAsync(browser, server, stopping);
             }
         });
         return ForwarderError.None;

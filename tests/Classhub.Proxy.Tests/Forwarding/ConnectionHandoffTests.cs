@@ -56,6 +56,25 @@ public sealed class ConnectionHandoffTests : IClassFixture<UserServerForwarderTe
         Assert.Equal(released, !httpLayer.IsAlive);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task StoppingTheFront_ClosesOpenWebSocketsAtOnce(bool handoff)
+    {
+        await using var front = await _servers.StartForwardingFrontAsync(handoff);
+        using var socket = new ClientWebSocket();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await socket.ConnectAsync(new UriBuilder(front.Urls.Single()) { Scheme = "ws", Path = "/user/alice/api/kernels/s1/channels" }.Uri, timeout.Token);
+        await ReceiveText(socket, timeout.Token);
+
+        var stopping = System.Diagnostics.Stopwatch.StartNew();
+        await front.StopAsync(timeout.Token); // the host waits up to 30 s for connections that stay open
+        var ended = await Record.ExceptionAsync(() => socket.ReceiveAsync(new byte[64], timeout.Token));
+
+        Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(10), $"stopped after {stopping.Elapsed}");
+        Assert.IsType<WebSocketException>(ended);
+    }
+
     [Fact]
     public async Task RefusedWebSocket_TheConnectionGoesOnServingRequests()
     {

@@ -324,6 +324,7 @@ public sealed class UserServerForwarderTests : IClassFixture<UserServerForwarder
         private WebApplication? _frontHttp2;
         private UserServerForwarder? _forwarder;
         private TcpListener? _raw;
+        private Uri _backendUri = null!;
 
         public Uri Front { get; private set; } = null!;
 
@@ -364,7 +365,7 @@ public sealed class UserServerForwarderTests : IClassFixture<UserServerForwarder
             _backend.UseWebSockets();
             _backend.Run(Echo);
             await _backend.StartAsync();
-            var backendUri = new Uri(_backend.Urls.Single());
+            var backendUri = _backendUri = new Uri(_backend.Urls.Single());
 
             var deadUri = new Uri($"http://127.0.0.1:{UnusedPort()}/");
             _raw = new TcpListener(IPAddress.Loopback, 0);
@@ -392,6 +393,10 @@ public sealed class UserServerForwarderTests : IClassFixture<UserServerForwarder
             _frontHttp2 = await StartFrontAsync(o => o.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http2, context => Forward(context, backendUri, deadUri, rawUri));
             FrontHttp2 = new Uri(_frontHttp2.Urls.Single());
         }
+
+        /// <summary>One more front forwarding to the echo server, with or without the hand-off, for a test of its own to stop.</summary>
+        public Task<WebApplication> StartForwardingFrontAsync(bool handoff) =>
+            StartFrontAsync(handoff ? o => o.Use(ConnectionHandoff.Middleware) : _ => { }, async context => await _forwarder!.ForwardAsync(context, _backendUri));
 
         private static async Task<WebApplication> StartFrontAsync(Action<Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions> listen, RequestDelegate forward)
         {
