@@ -11,12 +11,23 @@ public sealed partial class Browser : IDisposable
 {
     private readonly HttpClient _client;
 
-    public Browser(Uri hub)
+    /// <param name="hub">Where the hub is.</param>
+    /// <param name="trustAnyCertificate">For a hub serving its own self-signed certificate.</param>
+    public Browser(Uri hub, bool trustAnyCertificate = false)
     {
         Hub = hub;
+        TrustAnyCertificate = trustAnyCertificate;
         Cookies = new CookieContainer();
-        _client = new HttpClient(new SocketsHttpHandler { CookieContainer = Cookies, AllowAutoRedirect = false, UseProxy = false }) { BaseAddress = hub, Timeout = TimeSpan.FromSeconds(60) };
+        var handler = new SocketsHttpHandler { CookieContainer = Cookies, AllowAutoRedirect = false, UseProxy = false };
+        if (trustAnyCertificate)
+        {
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, _, _, _) => true;
+        }
+
+        _client = new HttpClient(handler) { BaseAddress = hub, Timeout = TimeSpan.FromSeconds(60) };
     }
+
+    public bool TrustAnyCertificate { get; }
 
     public Uri Hub { get; }
 

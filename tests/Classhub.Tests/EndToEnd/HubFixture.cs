@@ -16,8 +16,11 @@ public class HubFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Hub = HubProcess.Create();
-        await Hub.StartAsync(ServeArgs);
+        await StartHubAsync(Hub);
     }
+
+    /// <summary>Starts the hub the class needs: plain HTTP with <see cref="ServeArgs"/> unless overridden.</summary>
+    protected virtual Task StartHubAsync(HubProcess hub) => hub.StartAsync(ServeArgs);
 
     public async Task DisposeAsync()
     {

@@ -32,8 +32,13 @@ public static class JupyterKernel
     {
         using var socket = new ClientWebSocket();
         socket.Options.Cookies = browser.Cookies;
+        if (browser.TrustAnyCertificate)
+        {
+            socket.Options.RemoteCertificateValidationCallback = (_, _, _, _) => true;
+        }
+
         var session = Guid.NewGuid().ToString("N");
-        var ws = new UriBuilder(browser.Hub) { Scheme = "ws", Path = $"/user/{user}/api/kernels/{kernelId}/channels", Query = $"session_id={session}" }.Uri;
+        var ws = new UriBuilder(browser.Hub) { Scheme = browser.Hub.Scheme == "https" ? "wss" : "ws", Path = $"/user/{user}/api/kernels/{kernelId}/channels", Query = $"session_id={session}" }.Uri;
         using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
         await socket.ConnectAsync(ws, cts.Token);
 
