@@ -7,7 +7,11 @@ namespace Classhub.Tests.Packaging;
 /// The .deb as an administrator meets it: lintian clean, and installed, used, upgraded and purged on a Debian with
 /// systemd as PID 1 (packaging/tests/install-test.sh boots one with systemd-nspawn). build.sh test builds both
 /// packages first: classhub_VERSION_amd64.deb and a rebuild with a higher version for the upgrade.
+/// In the "hub" collection, not beside it: the container shares the host's network and starts its own hub, server and
+/// kernel, and booting it loads both cores for minutes; run alongside the browser journeys, a notebook's kernel once did
+/// not answer within their 60 s (a kernel's ports are picked free and bound later, so two machines' kernels can collide).
 /// </summary>
+[Collection("hub")]
 public sealed class DebianPackageTests(ITestOutputHelper output)
 {
     private static readonly string Root = FindRoot();
