@@ -102,19 +102,28 @@ internal sealed class ConnectionHandoff : ConnectionContext, IConnectionLifetime
     /// Waits at most <see cref="PeekTimeout"/> for them: a client that sends nothing is left to the HTTP layer's own timeouts.
     private static async ValueTask<bool> MayUpgradeAsync(PipeReader input)
     {
-        using var timeout = new CancellationTokenSource(PeekTimeout);
         try
         {
-            var result = await input.ReadAsync(timeout.Token);
-            var head = result.Buffer.FirstSpan;
-            var may = head.StartsWith(Get) && ContainsIgnoringCase(head, WebSocket);
-            input.AdvanceTo(result.Buffer.Start);
-            return may;
+            if (input.TryRead(out var ready))
+            {
+                return Peeked(input, ready); // the request is already here: no timer for this connection
+            }
+
+            using var timeout = new CancellationTokenSource(PeekTimeout);
+            return Peeked(input, await input.ReadAsync(timeout.Token));
         }
         catch (Exception e) when (e is OperationCanceledException or IOException or InvalidOperationException)
         {
             return false; // nothing yet, or the browser is gone: the HTTP layer finds out the same way
         }
+    }
+
+    private static bool Peeked(PipeReader input, ReadResult result)
+    {
+        var head = result.Buffer.FirstSpan;
+        var may = head.StartsWith(Get) && ContainsIgnoringCase(head, WebSocket);
+        input.AdvanceTo(result.Buffer.Start);
+        return may;
     }
 
     internal static bool ContainsIgnoringCase(ReadOnlySpan<byte> text, ReadOnlySpan<byte> lowercase)
