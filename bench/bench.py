@@ -523,12 +523,12 @@ def pacing_script():
     return path
 
 
-def measure_direct_and_proxy(sysm, direct_url, direct_pid, reference):
-    """Per repetition, interleaved: nginx direct, through the system's proxy, through the reference nginx proxy;
+def measure_direct_and_proxy(sysm, direct_url, direct_pid, references):
+    """Per repetition, interleaved: nginx direct, through the system's proxy, through each reference proxy;
     each at saturation (closed loop, CONNS connections) and at a fixed offered load (RATE req/s)."""
     targets = [("direct (measured in the %s phase)" % sysm.name, direct_url, {}, [direct_pid]),
-               (sysm.name, "%s/user/%s/small.html" % (sysm.base, WEB_USER), sysm.proxy_headers(), sysm.proxy_processes()),
-               ("nginx reverse proxy (measured in the %s phase)" % sysm.name, reference.url, {}, reference.pids())]
+               (sysm.name, "%s/user/%s/small.html" % (sysm.base, WEB_USER), sysm.proxy_headers(), sysm.proxy_processes())]
+    targets += [("%s (measured in the %s phase)" % (ref.label, sysm.name), ref.url, {}, ref.pids()) for ref in references]
     paced = pacing_script()
     runs = {t[0]: {"sat": [], "fixed": [], "states": []} for t in targets}
     for i in range(REPS):
@@ -554,6 +554,7 @@ def measure_direct_and_proxy(sysm, direct_url, direct_pid, reference):
 class ReferenceProxy:
     """nginx as a reverse proxy (2 workers, upstream keep-alive) in front of the direct nginx: what a mature C proxy
     reaches on the same cores, i.e. how far below "direct" any proxy lands on this machine."""
+    label = "nginx reverse proxy"
 
     def __init__(self, upstream_port):
         self.dir = tempfile.mkdtemp(prefix="nginx-proxy-", dir=WORK)
@@ -569,6 +570,27 @@ class ReferenceProxy:
 
     def pids(self):
         return [self.proc.pid] + children(self.proc.pid)
+
+    def stop(self):
+        stop(self.proc)
+
+
+class YarpForwarder:
+    """tools/YarpForwarder: Kestrel + YARP's forwarder with classhub's runtime settings and nothing of the hub, in front
+    of the direct nginx. Measured in the classhub phase only: it splits classhub's figures into what the stack it is
+    built on reaches on this machine and what the hub (gate, token check, its own tuning) adds or saves."""
+    label = "YARP forwarder alone"
+    BINARY = os.path.join(HERE, ".build", "yarp-forwarder", "yarp-forwarder")
+
+    def __init__(self, upstream_port):
+        self.port = free_port()
+        self.url = "http://127.0.0.1:%d/user/%s/small.html" % (self.port, WEB_USER)
+        self.proc = subprocess.Popen([self.BINARY, "http://127.0.0.1:%d" % self.port, "http://127.0.0.1:%d" % upstream_port],
+                                     stdout=subprocess.DEVNULL, start_new_session=True)
+        wait_http(self.url, proc=self.proc)
+
+    def pids(self):
+        return [self.proc.pid]
 
     def stop(self):
         stop(self.proc)
@@ -692,7 +714,7 @@ def measure_spawn_bursts(classes):
 def measure_websockets(cls):
     """Every repetition in a fresh hub: per-socket memory read off a process that has already served other steps
     mostly measures how much of its earlier heap it reuses."""
-    idle20, with_ws, alive, states, per_ws = [], [], [], [], []
+    idle20, with_ws, alive, states, per_ws, per_ws_early = [], [], [], [], [], []
     for i in range(REPS):
         sysm = cls()
         try:
@@ -711,7 +733,12 @@ def measure_websockets(cls):
             before_proxy = rss_sampled_mb(sysm, sysm.proxy_processes())
             p = subprocess.Popen([WSBENCH, "hold", "--count=%d" % WS_COUNT, "--seconds=%d" % WS_SECONDS] + urls + hdrs, stdout=subprocess.PIPE, text=True)
             first = p.stdout.readline()
+            opened_at = time.time()
+            # Twice while the sockets are held: soon after opening, and in the steady state a class's open notebooks
+            # sit in for the rest of the lesson (the per-socket target is read off the second).
             time.sleep(max(0.0, WS_SECONDS / 2.0 - 1.8))
+            early_proxy = rss_sampled_mb(sysm, sysm.proxy_processes())
+            time.sleep(max(0.0, opened_at + WS_SECONDS - 3.0 - time.time()))
             during = rss_sampled_mb(sysm)
             during_proxy = rss_sampled_mb(sysm, sysm.proxy_processes())
             result = json.loads(p.stdout.readline())
@@ -720,6 +747,7 @@ def measure_websockets(cls):
             idle20.append(before)
             with_ws.append(during)
             per_ws.append((during_proxy - before_proxy) * 1024.0 / max(1, result["opened"]))
+            per_ws_early.append((early_proxy - before_proxy) * 1024.0 / max(1, result["opened"]))
             alive.append(result["alive"])
             stop_servers(sysm, WS_USERS)
         finally:
@@ -727,10 +755,11 @@ def measure_websockets(cls):
     record("RSS with %d running servers (hub + proxy)" % SERVERS, cls.name, "MB", idle20, states)
     record("RSS with %d running servers and %d open WebSockets (hub + proxy)" % (SERVERS, WS_COUNT), cls.name, "MB", with_ws, states)
     record("RSS per open WebSocket (proxy process: CHP / classhub)", cls.name, "KB", per_ws, states)
+    record("RSS per open WebSocket ~%.0f s after opening" % (WS_SECONDS / 2.0 - 1.8), cls.name, "KB", per_ws_early, states)
     record("%d WebSockets held %d s through the proxy: alive" % (WS_COUNT, WS_SECONDS), cls.name, "sockets", alive, states)
 
 
-def run_system(cls, direct_url, direct_pid, reference):
+def run_system(cls, direct_url, direct_pid, references):
     if want("cold"):
         measure_cold_start(cls)
     sysm = cls()
@@ -744,7 +773,7 @@ def run_system(cls, direct_url, direct_pid, reference):
             wait_ready(sysm, [WEB_USER])
             sysm.owner_setup(WEB_USER)
             wait_http("%s/user/%s/small.html" % (sysm.base, WEB_USER)) if not sysm.proxy_headers() else None
-            measure_direct_and_proxy(sysm, direct_url, direct_pid, reference)
+            measure_direct_and_proxy(sysm, direct_url, direct_pid, [r for r in references if cls.name == "classhub" or not isinstance(r, YarpForwarder)])
         if want("login"):
             measure_login(sysm)
     finally:
@@ -813,12 +842,18 @@ def report(meta):
         "classhub ≥ 0.8× direct and ≥ 10× CHP")
     add("— reference: nginx as the reverse proxy (2 workers, upstream keep-alive)", None, nref, cd,
         "nginx proxy/direct %s; classhub/nginx proxy %s" % (rtxt(ratio(nref, cd)), rtxt(ratio(c, nref))), "(what a mature C proxy reaches here)")
+    yref = med(thr, "YARP forwarder alone (measured in the classhub phase)")
+    add("— reference: YARP's forwarder alone (Kestrel + YARP + SocketsHttpHandler, classhub's runtime settings, no hub)", None, yref, cd,
+        "YARP alone/direct %s; classhub/YARP alone %s" % (rtxt(ratio(yref, cd)), rtxt(ratio(c, yref))), "(what classhub's stack reaches here)")
     fixed = "latency p99 at a fixed offered load"
     jf, cf, cdf = med(fixed, "jupyterhub"), med(fixed, "classhub"), med(fixed, "direct (measured in the classhub phase)")
     nf = med(fixed, "nginx reverse proxy (measured in the classhub phase)")
+    yf = med(fixed, "YARP forwarder alone (measured in the classhub phase)")
+
+    def over(x):
+        return ("%+.2f ms" % (x["median"] - cdf["median"])) if x and cdf else "-"
     add("latency p99 at the same offered load (%d conns paced to ~%d req/s)" % (CONNS, RATE), jf, cf, cdf,
-        "classhub − direct = %s; nginx proxy − direct = %s" % (("%+.2f ms" % (cf["median"] - cdf["median"])) if cf and cdf else "-",
-                                                             ("%+.2f ms" % (nf["median"] - cdf["median"])) if nf and cdf else "-"), "≤ direct + 1 ms")
+        "classhub − direct = %s; nginx proxy − direct = %s; YARP alone − direct = %s" % (over(cf), over(nf), over(yf)), "≤ direct + 1 ms")
     add("latency p50 at the same offered load", med("latency p50 at a fixed", "jupyterhub"), med("latency p50 at a fixed", "classhub"),
         med("latency p50 at a fixed", "direct (measured in the classhub phase)"), "", "")
     add("offered load achieved (paced)", med("offered load achieved", "jupyterhub"), med("offered load achieved", "classhub"),
@@ -830,15 +865,18 @@ def report(meta):
     jcpu, ccpu = med("CPU per request", "jupyterhub"), med("CPU per request", "classhub")
     nrefcpu = med("CPU per request", "nginx reverse proxy (measured in the classhub phase)")
     add("CPU per proxied request (proxy process; direct: nginx)", jcpu, ccpu, med("CPU per request", "direct (measured in the classhub phase)"),
-        "classhub/CHP %s; nginx proxy: %s" % (rtxt(ratio(ccpu, jcpu), "%.3f×"), fmt(nrefcpu)), "(explains throughput)")
+        "classhub/CHP %s; nginx proxy: %s; YARP alone: %s" % (rtxt(ratio(ccpu, jcpu), "%.3f×"), fmt(nrefcpu),
+                                                            fmt(med("CPU per request", "YARP forwarder alone (measured in the classhub phase)"))), "(explains throughput)")
     ji, ci = med("idle RSS", "jupyterhub"), med("idle RSS", "classhub")
     add("idle RSS after start (hub + proxy)", ji, ci, None, "classhub/JH+CHP %s" % rtxt(ratio(ci, ji), "%.3f×"), "≤ 0.2×")
     ja_, ca_ = med("idle private memory", "jupyterhub"), med("idle private memory", "classhub")
     add("— of which private (RssAnon; the rest is mapped executable/library files)", ja_, ca_, None, "classhub/JH+CHP %s" % rtxt(ratio(ca_, ja_), "%.3f×"), "")
     add("RSS with %d running servers" % SERVERS, med("RSS with %d running servers (" % SERVERS, "jupyterhub"), med("RSS with %d running servers (" % SERVERS, "classhub"), None, "", "report")
     add("RSS with %d servers + %d WebSockets" % (SERVERS, WS_COUNT), med("RSS with %d running servers and" % SERVERS, "jupyterhub"), med("RSS with %d running servers and" % SERVERS, "classhub"), None, "", "report")
-    jw, cw = med("RSS per open WebSocket", "jupyterhub"), med("RSS per open WebSocket", "classhub")
-    add("RSS per open WebSocket", jw, cw, None, "classhub/CHP %s" % rtxt(ratio(cw, jw)), "≤ 0.5×")
+    jw, cw = med("RSS per open WebSocket (", "jupyterhub"), med("RSS per open WebSocket (", "classhub")
+    add("RSS per open WebSocket (~%.0f s after opening, steady)" % (WS_SECONDS - 3.0), jw, cw, None, "classhub/CHP %s" % rtxt(ratio(cw, jw)), "≤ 0.5×")
+    jwe, cwe = med("RSS per open WebSocket ~", "jupyterhub"), med("RSS per open WebSocket ~", "classhub")
+    add("— the same ~%.0f s after opening" % (WS_SECONDS / 2.0 - 1.8), jwe, cwe, None, "classhub/CHP %s" % rtxt(ratio(cwe, jwe)), "")
     jc, cc = med("cold start", "jupyterhub"), med("cold start", "classhub")
     add("cold start → /hub/health 200", jc, cc, None, "classhub/JH %s" % rtxt(ratio(cc, jc), "%.3f×"), "≤ 0.05× (1/20)")
     jl, cl = med("login throughput", "jupyterhub"), med("login throughput", "classhub")
@@ -865,11 +903,11 @@ def report(meta):
     lines += ["", "Notes:", "",
               "- Debian's configurable-http-proxy is 4.5.3, which has no upstream keep-alive (added in CHP 4.6): every proxied request opens a new connection to the backend. The target is against what Debian ships.",
               "- JupyterHub + CHP forwards /user/NAME/ with no check at all (the single-user server checks auth); classhub checks the caller's token on every proxied request (from memory). The classhub figures include that check.",
-              "- \"direct\" is the same nginx config (1 worker, keep-alive) without a proxy, measured interleaved with each system's repetitions; the table's direct column is the classhub phase's. The reference row is nginx itself as the reverse proxy (2 workers, keep-alive to the same upstream), interleaved the same way: the proxy every classhub figure should be read against.",
+              "- \"direct\" is the same nginx config (1 worker, keep-alive) without a proxy, measured interleaved with each system's repetitions; the table's direct column is the classhub phase's. The reference row is nginx itself as the reverse proxy (2 workers, keep-alive to the same upstream), interleaved the same way: the proxy every classhub figure should be read against. The second reference row is `tools/YarpForwarder`: Kestrel + YARP's forwarder + SocketsHttpHandler published and run with classhub's runtime settings (Native AOT, inline socket continuations, the same handler and request settings) and nothing of the hub, measured in the classhub phase: what the stack classhub is built on reaches here, so classhub − YARP alone is what the hub itself adds.",
               "- Latency \"at the same offered load\": every target gets the same %d connections, each pausing %.0f ms after every response (wrk's delay(); about %d req/s in all, a load every target but CHP can carry), so p99 compares the time a request spends in each proxy, not how long a queue forms when each is driven to its own maximum (the saturation rows)." % (CONNS, 1000.0 * CONNS / RATE, RATE),
               "- Login: JupyterHub's DummyAuthenticator (no password hashing at all) vs classhub's local authenticator with a user added under CLASSHUB_BENCH_PASSWORD_ITERATIONS=1 (a benchmark-only setting read by `classhub user add` only), CSRF cookie + field included. Both answer 302 with a new session cookie.",
               "- Spawn burst: JupyterHub's LocalProcessSpawner and classhub's local-process spawner, both as root starting servers as the same pre-created Unix users; \"own start-up\" starts the same %d servers directly with setpriv, no hub. The two hubs take turns repetition by repetition (own start-up, JupyterHub burst, own start-up, classhub burst, ...), both running throughout, so machine drift hits both alike." % SERVERS,
-              "- RSS: VmRSS of the hub process (+ the CHP node process for JupyterHub), from /proc/PID/status, median of 3 samples 0.3 s apart. Per-WebSocket cost = (proxy process RSS while %d sockets are open − before) / sockets opened; the proxy process is CHP for JupyterHub (its hub is not on the WebSocket path) and the one classhub process." % WS_COUNT,
+              "- RSS: VmRSS of the hub process (+ the CHP node process for JupyterHub), from /proc/PID/status, median of 3 samples 0.3 s apart. Per-WebSocket cost = (proxy process RSS while %d sockets are open − before) / sockets opened; the proxy process is CHP for JupyterHub (its hub is not on the WebSocket path) and the one classhub process. Sampled twice in the %d s hold: ~%.0f s after the last socket opened (the only sample before 2026-12-03 15:00) and ~%.0f s after, the steady state the target is read against; classhub gives back its handshakes' garbage in between, once traffic is light (`QuietCompaction`)." % (WS_COUNT, WS_SECONDS, WS_SECONDS / 2.0 - 1.8, WS_SECONDS - 3.0),
               "- CPU per request = (utime+stime of the proxy process during the wrk run) / requests served: unlike req/s it hardly depends on what else the machine is doing."]
     return "\n".join(lines) + "\n"
 
@@ -925,15 +963,18 @@ def main():
     try:
         direct_url = "http://127.0.0.1:%d/user/%s/small.html" % (dport, WEB_USER)
         wait_http(direct_url)
-        reference = ReferenceProxy(dport)
+        references = [ReferenceProxy(dport)]
         try:
+            if want("proxy") and "classhub" in SYSTEMS:
+                references.append(YarpForwarder(dport))
             classes = [{"jupyterhub": JupyterHubCHP, "classhub": ClassHub}[s] for s in SYSTEMS]
             for cls in classes:
-                run_system(cls, direct_url, direct.pid, reference)
+                run_system(cls, direct_url, direct.pid, references)
             if want("spawn"):
                 measure_spawn_bursts(classes)
         finally:
-            reference.stop()
+            for reference in references:
+                reference.stop()
     finally:
         stop(direct)
     meta["load_end"] = loadavg()

@@ -21,8 +21,9 @@ fi
 if [ -z "${CLASSHUB_BINARY:-}" ] && [ ! -x "$ROOT/artifacts/classhub" ]; then
   ./build.sh publish
 fi
-echo "==> building bench/tools/WsBench" >&2
+echo "==> building bench/tools/WsBench and bench/tools/YarpForwarder (Native AOT)" >&2
 dotnet build bench/tools/WsBench/WsBench.csproj -c Release -nologo -v:q -o bench/.build/wsbench >/dev/null
+dotnet publish bench/tools/YarpForwarder/YarpForwarder.csproj -c Release -nologo -v:q -o bench/.build/yarp-forwarder >/dev/null
 chmod -R a+rX bench
 # The command as given, with the BENCH_* settings it ran under (they decide which steps and how many runs).
 settings=$(env | { grep -E '^BENCH_(ONLY|REPS|COLD_RUNS|SUFFIX)=' || true; } | sort | tr '\n' ' ')
