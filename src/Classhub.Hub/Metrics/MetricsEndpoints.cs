@@ -49,6 +49,7 @@ internal sealed class MetricsEndpoints(ApiCaller api, HubMetrics metrics, Server
     {
         var gc = GC.GetGCMemoryInfo();
         Gauge(text, "classhub_gc_heap_bytes", "Managed heap size after the last collection.", [("", gc.HeapSizeBytes)]);
+        Gauge(text, "classhub_gc_fragmented_bytes", "Free space inside the managed heap after the last collection (part of classhub_gc_heap_bytes).", [("", gc.FragmentedBytes)]);
         Counter(text, "classhub_gc_allocated_bytes_total", "Bytes allocated on the managed heap since start.", [("", GC.GetTotalAllocatedBytes())]);
         Counter(text, "classhub_gc_collections_total", "Garbage collections by generation.", [.. Enumerable.Range(0, GC.MaxGeneration + 1).Select(g => ($"generation=\"{g}\"", (double)GC.CollectionCount(g)))]);
         Counter(text, "classhub_gc_pause_seconds_total", "Time the hub was paused for garbage collection.", [("", GC.GetTotalPauseDuration().TotalSeconds)]);

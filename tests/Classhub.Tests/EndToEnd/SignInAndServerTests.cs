@@ -260,6 +260,7 @@ public sealed class SignInAndServerTests(HubFixture fixture) : IClassFixture<Hub
         Assert.Matches(@"classhub_logins_total\{result=""success""\} [1-9]", text);
         Assert.Matches(@"classhub_gc_allocated_bytes_total [1-9][0-9]{5,}", text);
         Assert.Matches(@"classhub_gc_collections_total\{generation=""2""\} [0-9]+\n", text); // how many: depends on when the hub was last quiet
+        Assert.Matches(@"classhub_gc_fragmented_bytes [0-9]+\n", text);
         using var studentApi = fixture.ApiClient(await fixture.TokenAsync(student));
         Assert.Equal(HttpStatusCode.Forbidden, (await studentApi.GetAsync("/hub/metrics")).StatusCode);
     }

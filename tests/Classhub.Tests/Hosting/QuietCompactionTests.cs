@@ -82,7 +82,7 @@ public sealed class QuietCompactionTests
     public void LargeLiveHeap_IsLeftToOrdinaryCollections_UntilItShrinks()
     {
         using var compaction = Start();
-        _heap = QuietCompaction.MaxHeapBytes + 1; // a thousand WebSockets open
+        _heap = QuietCompaction.MaxHeapBytes + 1; // a few thousand WebSockets open
         Second(0);
         Second(0);
         Assert.Equal(0, _compactions);
