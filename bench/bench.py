@@ -555,6 +555,7 @@ class ReferenceProxy:
     """nginx as a reverse proxy (2 workers, upstream keep-alive) in front of the direct nginx: what a mature C proxy
     reaches on the same cores, i.e. how far below "direct" any proxy lands on this machine."""
     label = "nginx reverse proxy"
+    phase = None  # measured in every system's phase
 
     def __init__(self, upstream_port):
         self.dir = tempfile.mkdtemp(prefix="nginx-proxy-", dir=WORK)
@@ -580,6 +581,7 @@ class YarpForwarder:
     of the direct nginx. Measured in the classhub phase only: it splits classhub's figures into what the stack it is
     built on reaches on this machine and what the hub (gate, token check, its own tuning) adds or saves."""
     label = "YARP forwarder alone"
+    phase = "classhub"
     BINARY = os.path.join(HERE, ".build", "yarp-forwarder", "yarp-forwarder")
 
     def __init__(self, upstream_port):
@@ -773,7 +775,7 @@ def run_system(cls, direct_url, direct_pid, references):
             wait_ready(sysm, [WEB_USER])
             sysm.owner_setup(WEB_USER)
             wait_http("%s/user/%s/small.html" % (sysm.base, WEB_USER)) if not sysm.proxy_headers() else None
-            measure_direct_and_proxy(sysm, direct_url, direct_pid, [r for r in references if cls.name == "classhub" or not isinstance(r, YarpForwarder)])
+            measure_direct_and_proxy(sysm, direct_url, direct_pid, [r for r in references if r.phase in (None, cls.name)])
         if want("login"):
             measure_login(sysm)
     finally:
@@ -965,7 +967,7 @@ def main():
         wait_http(direct_url)
         references = [ReferenceProxy(dport)]
         try:
-            if want("proxy") and "classhub" in SYSTEMS:
+            if want("proxy") and YarpForwarder.phase in SYSTEMS:
                 references.append(YarpForwarder(dport))
             classes = [{"jupyterhub": JupyterHubCHP, "classhub": ClassHub}[s] for s in SYSTEMS]
             for cls in classes:
