@@ -92,7 +92,7 @@ internal sealed partial class AssignmentDelivery(
         try
         {
             var previous = assignments.DeliveredFiles(assignment.CourseId, assignment.Name, userId.Value);
-            var outcome = await Task.Run(() => StudentDelivery.Deliver(account.Value, accounts.OwnsPerUser, assignment.CourseId, assignment.Name, release, releaseFiles, files, previous), cancellationToken);
+            var outcome = await Task.Run(() => StudentDelivery.Deliver(account.Value, accounts.OwnsPerUser, assignment.CourseId, assignment.Name, release, releaseFiles, files, previous, options.MaxPushBytes), cancellationToken);
             assignments.RecordDelivery(assignment.CourseId, assignment.Name, userId.Value, release, outcome.Recorded, outcome.Conflicts);
             LogDelivered(logger, assignment.CourseId, assignment.Name, release, student, outcome.Written, outcome.Conflicts.Count);
             return outcome;

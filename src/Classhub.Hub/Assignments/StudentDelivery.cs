@@ -12,9 +12,14 @@ internal sealed record DeliveryOutcome(string UserName, int Release, int Written
 /// The rule (nbgitpuller's): a missing file is written (deleted files come back); a file still as it was delivered is
 /// replaced by the new version; a file the student edited is never touched — the new version is written beside it
 /// as <c>name (release N).ext</c> and reported as a conflict. Files the release no longer has are left alone.
+/// What is delivered is the student's alone, even in a home others can enter: folders 0700, files 0600, owned by the
+/// student; the course and assignment folders are made private again when found open (as earlier versions made them).
 /// </summary>
 internal static class StudentDelivery
 {
+    public const uint FolderMode = 0x1C0;
+    public const uint FileMode = 0x180;
+
     public static DeliveryOutcome Deliver(
         HomeAccount account,
         bool chown,
@@ -23,15 +28,19 @@ internal static class StudentDelivery
         int release,
         string releaseFiles,
         IReadOnlyList<ReleaseFile> files,
-        IReadOnlyDictionary<string, string> previous)
+        IReadOnlyDictionary<string, string> previous,
+        long maxFileBytes)
     {
         FileOwner? owner = chown ? new FileOwner(account.Uid, account.Gid) : null;
         var recorded = new Dictionary<string, string>(StringComparer.Ordinal);
         var conflicts = new List<string>();
         int written = 0, unchanged = 0;
         using var home = SafeDirectory.OpenRoot(account.Home);
-        using var courseDir = home.OpenOrCreateChild(course, owner);
-        using var folders = new FolderCache(courseDir.OpenOrCreateChild(assignment, owner), owner);
+        using var courseDir = home.OpenOrCreateChild(course, owner, FolderMode);
+        courseDir.MakePrivate();
+        var assignmentDir = courseDir.OpenOrCreateChild(assignment, owner, FolderMode);
+        assignmentDir.MakePrivate();
+        using var folders = new FolderCache(assignmentDir, owner);
         foreach (var file in files)
         {
             var (dir, name) = folders.ParentOf(file.Path);
@@ -44,7 +53,8 @@ internal static class StudentDelivery
                 continue;
             }
 
-            var hash = current.Value.IsRegular ? dir.HashOf(name) : null;
+            // Hashing reads the file: one bigger than a push may be cannot be anything the hub delivered, so it is not read.
+            var hash = current.Value.IsRegular ? dir.HashOf(name, maxFileBytes) : null;
             if (hash == file.Sha256)
             {
                 recorded[file.Path] = file.Sha256;
@@ -61,7 +71,7 @@ internal static class StudentDelivery
             }
 
             // Edited by the student (or something else is in the way): keep theirs, write ours beside it.
-            var beside = FreeBesideName(dir, name, release, file.Sha256);
+            var beside = FreeBesideName(dir, name, release, file);
             if (beside is not null)
             {
                 Write(dir, beside, releaseFiles, file, owner);
@@ -80,7 +90,7 @@ internal static class StudentDelivery
     }
 
     /// <summary>"name (release N).ext", or a numbered variant when that name holds something else; null when it already holds this version.</summary>
-    private static string? FreeBesideName(SafeDirectory dir, string name, int release, string sha256)
+    private static string? FreeBesideName(SafeDirectory dir, string name, int release, ReleaseFile file)
     {
         for (var i = 1; ; i++)
         {
@@ -91,7 +101,7 @@ internal static class StudentDelivery
                 return candidate;
             }
 
-            if (stat.Value.IsRegular && dir.HashOf(candidate) == sha256)
+            if (stat.Value is { IsRegular: true } same && same.Size == file.Size && dir.HashOf(candidate, file.Size) == file.Sha256)
             {
                 return null;
             }
@@ -101,7 +111,7 @@ internal static class StudentDelivery
     private static void Write(SafeDirectory dir, string name, string releaseFiles, ReleaseFile file, FileOwner? owner)
     {
         using SafeFileHandle source = File.OpenHandle(Path.Combine(releaseFiles, file.Path));
-        dir.WriteFile(name, source, owner);
+        dir.WriteFile(name, source, owner, FileMode);
     }
 
     /// <summary>The open folders of one delivery, created (owned by the student) as needed.</summary>
@@ -132,7 +142,7 @@ internal static class StudentDelivery
 
             var cut = path.LastIndexOf('/');
             var parent = cut < 0 ? root : Folder(path[..cut]);
-            var opened = parent.OpenOrCreateChild(cut < 0 ? path : path[(cut + 1)..], owner);
+            var opened = parent.OpenOrCreateChild(cut < 0 ? path : path[(cut + 1)..], owner, FolderMode);
             _open[path] = opened;
             return opened;
         }

@@ -190,10 +190,14 @@ internal static class AssignmentCommands
                 return CourseCommands.Fail($"assignment return: {source} is not a folder");
             }
 
-            var outcomes = await parts.Feedback.ReturnAsync(courseId, assignment, source, cancellationToken);
+            var outcomes = await parts.Feedback.ReturnAsync(courseId, assignment, source, SudoCaller.Owner?.Uid, cancellationToken);
             foreach (var o in outcomes)
             {
                 Console.WriteLine(o.Error is { } e ? $"{o.UserName}: FAILED: {e}" : $"{o.UserName}: {o.Files.Count} feedback files");
+                foreach (var skipped in o.Skipped)
+                {
+                    Console.Error.WriteLine($"warning: {o.UserName}: left out {skipped}");
+                }
             }
 
             return outcomes.Any(o => o.Error is not null) ? CommandLine.Failed : CommandLine.Ok;

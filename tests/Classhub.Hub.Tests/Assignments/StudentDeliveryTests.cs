@@ -20,13 +20,13 @@ public sealed class StudentDeliveryTests : IDisposable
     {
         Directory.CreateDirectory(Home);
         var r1 = Release(1, ("analysis.ipynb", "v1"), ("data/input.csv", "1,2"), ("notes.md", "n1"));
-        var first = StudentDelivery.Deliver(Account, false, "cs101", "hw1", 1, r1.Folder, r1.Files, new Dictionary<string, string>());
+        var first = StudentDelivery.Deliver(Account, false, "cs101", "hw1", 1, r1.Folder, r1.Files, new Dictionary<string, string>(), 1 << 20);
         Assert.Equal(3, first.Written);
 
         File.WriteAllText(Delivered("analysis.ipynb"), "my answer");
         File.Delete(Delivered("data/input.csv"));
         var r2 = Release(2, ("analysis.ipynb", "v2"), ("data/input.csv", "1,2"), ("notes.md", "n2"));
-        var second = StudentDelivery.Deliver(Account, false, "cs101", "hw1", 2, r2.Folder, r2.Files, first.Recorded);
+        var second = StudentDelivery.Deliver(Account, false, "cs101", "hw1", 2, r2.Folder, r2.Files, first.Recorded, 1 << 20);
 
         Assert.Equal("my answer", File.ReadAllText(Delivered("analysis.ipynb")));
         Assert.Equal("v2", File.ReadAllText(Delivered("analysis (release 2).ipynb")));
@@ -36,7 +36,7 @@ public sealed class StudentDeliveryTests : IDisposable
 
         // Release 3 still sees the student's edit as theirs (the recorded hash is the one delivered before the edit).
         var r3 = Release(3, ("analysis.ipynb", "v3"));
-        var third = StudentDelivery.Deliver(Account, false, "cs101", "hw1", 3, r3.Folder, r3.Files, second.Recorded);
+        var third = StudentDelivery.Deliver(Account, false, "cs101", "hw1", 3, r3.Folder, r3.Files, second.Recorded, 1 << 20);
         Assert.Equal("my answer", File.ReadAllText(Delivered("analysis.ipynb")));
         Assert.Equal("v3", File.ReadAllText(Delivered("analysis (release 3).ipynb")));
         Assert.Single(third.Conflicts);
@@ -50,7 +50,7 @@ public sealed class StudentDeliveryTests : IDisposable
         Directory.CreateSymbolicLink(Path.Combine(Home, "cs101"), elsewhere);
         var r1 = Release(1, ("a.txt", "x"));
 
-        var error = Assert.Throws<TreeException>(() => StudentDelivery.Deliver(Account, false, "cs101", "hw1", 1, r1.Folder, r1.Files, new Dictionary<string, string>()));
+        var error = Assert.Throws<TreeException>(() => StudentDelivery.Deliver(Account, false, "cs101", "hw1", 1, r1.Folder, r1.Files, new Dictionary<string, string>(), 1 << 20));
 
         Assert.Contains("not a folder", error.Message, StringComparison.Ordinal);
         Assert.Empty(Directory.EnumerateFileSystemEntries(elsewhere));
@@ -61,18 +61,68 @@ public sealed class StudentDeliveryTests : IDisposable
     {
         Directory.CreateDirectory(Home);
         var r1 = Release(1, ("a.txt", "x"));
-        var first = StudentDelivery.Deliver(Account, false, "cs101", "hw1", 1, r1.Folder, r1.Files, new Dictionary<string, string>());
+        var first = StudentDelivery.Deliver(Account, false, "cs101", "hw1", 1, r1.Folder, r1.Files, new Dictionary<string, string>(), 1 << 20);
         var outside = Path.Combine(_dir, "outside.txt");
         File.WriteAllText(outside, "precious");
         File.Delete(Delivered("a.txt"));
         File.CreateSymbolicLink(Delivered("a.txt"), outside);
 
         var r2 = Release(2, ("a.txt", "y"));
-        StudentDelivery.Deliver(Account, false, "cs101", "hw1", 2, r2.Folder, r2.Files, first.Recorded);
+        StudentDelivery.Deliver(Account, false, "cs101", "hw1", 2, r2.Folder, r2.Files, first.Recorded, 1 << 20);
 
         Assert.Equal("precious", File.ReadAllText(outside));
         Assert.Equal("y", File.ReadAllText(Delivered("a (release 2).txt")));
     }
+
+    /// <summary>Even in an open home (0755), a classmate cannot read delivered files, edited or not, nor new ones beside them.</summary>
+    [Fact]
+    public async Task Deliver_OpenHomes_AnotherStudentCannotReadDeliveredOrEditedFiles()
+    {
+        await using var room = HostileClassroom.Create();
+        var alice = await room.EnrolAsync(homeMode: "0755");
+        var mallory = await room.EnrolAsync(homeMode: "0755");
+        await room.PushAndDeliverAsync("hw1", ("analysis.ipynb", "v1"), ("data/input.csv", "1,2"));
+        await alice.WriteFileAsync("cs101/hw1/analysis.ipynb", "alice's answer");
+        await alice.WriteFileAsync("cs101/hw1/scratch.py", "alice's scratch");
+
+        foreach (var path in (string[])["cs101/hw1/analysis.ipynb", "cs101/hw1/data/input.csv", "cs101/hw1/scratch.py"])
+        {
+            var peek = await mallory.RunAsync("/bin/cat", Path.Combine(alice.Home, path));
+            Assert.False(peek.Succeeded, $"{mallory.Name} read {alice.Name}'s {path}: {peek}");
+            Assert.Contains("Permission denied", peek.Stderr, StringComparison.Ordinal);
+        }
+
+        var delivered = Path.Combine(alice.Home, "cs101", "hw1");
+        Assert.Equal(0x1C0, (int)File.GetUnixFileMode(Path.Combine(alice.Home, "cs101")));
+        Assert.Equal(0x1C0, (int)File.GetUnixFileMode(delivered));
+        Assert.Equal(0x1C0, (int)File.GetUnixFileMode(Path.Combine(delivered, "data")));
+        Assert.Equal(0x180, (int)File.GetUnixFileMode(Path.Combine(delivered, "data", "input.csv")));
+    }
+
+    /// <summary>
+    /// The student turns a delivered file into a sparse 4 GB file (it costs them no disk): to tell an edit from the
+    /// delivered version, root hashed the whole of it, on every delivery, while their delivery worker was tied up.
+    /// </summary>
+    [Fact]
+    public async Task Deliver_DeliveredFileMadeHugeAndSparse_NotReadThrough()
+    {
+        await using var room = HostileClassroom.Create();
+        var student = await room.EnrolAsync();
+        await room.PushAndDeliverAsync("hw1", ("analysis.ipynb", "v1"));
+        var made = await student.PythonAsync("import os,sys\nfor p in sys.argv[1:]: open(p, 'a').close(); os.truncate(p, 4 << 30)", Path.Combine(student.Home, "cs101", "hw1", "analysis.ipynb"), Path.Combine(student.Home, "cs101", "hw1", "analysis (release 2).ipynb"));
+        Assert.True(made.Succeeded, made.ToString());
+
+        var before = BytesReadByThisProcess();
+        await room.PushAndDeliverAsync("hw1", ("analysis.ipynb", "v2"));
+        var read = BytesReadByThisProcess() - before;
+
+        Assert.True(read < 1L << 30, $"delivering read {read} bytes: the student's sparse file was read through");
+        Assert.Equal("v2", File.ReadAllText(Path.Combine(student.Home, "cs101", "hw1", "analysis (release 2, 2).ipynb")));
+    }
+
+    /// <summary>rchar of /proc/self/io: every byte this process read with read(2) and friends, from any file.</summary>
+    internal static long BytesReadByThisProcess() =>
+        long.Parse(File.ReadAllLines("/proc/self/io").Single(l => l.StartsWith("rchar:", StringComparison.Ordinal))[6..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
 
     private string Delivered(string path) => Path.Combine(Home, "cs101", "hw1", path);
 

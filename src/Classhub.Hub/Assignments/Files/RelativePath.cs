@@ -53,6 +53,30 @@ internal static class RelativePath
         return null;
     }
 
+    /// <summary>A path for a message: control characters shown as escapes (\n, \t, \x1b), so a name cannot fake lines or colours.</summary>
+    public static string Printable(string path)
+    {
+        if (!path.Any(char.IsControl))
+        {
+            return path;
+        }
+
+        var text = new System.Text.StringBuilder(path.Length + 8);
+        foreach (var c in path)
+        {
+            text.Append(c switch
+            {
+                '\n' => "\\n",
+                '\r' => "\\r",
+                '\t' => "\\t",
+                _ when char.IsControl(c) => $"\\x{(int)c:x2}",
+                _ => c.ToString(),
+            });
+        }
+
+        return text.ToString();
+    }
+
     /// <summary><c>dir/analysis.ipynb</c>, 2 → <c>analysis (release 2).ipynb</c> (the file name only).</summary>
     public static string Beside(string fileName, string label)
     {

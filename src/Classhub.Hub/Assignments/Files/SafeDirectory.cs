@@ -5,7 +5,10 @@ using Microsoft.Win32.SafeHandles;
 namespace Classhub.Hub.Assignments.Files;
 
 /// <summary>Thrown when a file operation inside a user's (or a pushed) tree fails; the message says what and where.</summary>
-internal sealed class TreeException(string message) : IOException(message);
+internal class TreeException(string message) : IOException(message);
+
+/// <summary>Thrown when a folder holds more names than the caller allows (<see cref="SafeDirectory.Entries"/>).</summary>
+internal sealed class TooManyEntriesException(string message) : TreeException(message);
 
 /// <summary>
 /// An open directory; every operation is relative to it and never follows a symlink (O_NOFOLLOW, AT_SYMLINK_NOFOLLOW),
@@ -75,6 +78,51 @@ internal sealed unsafe class SafeDirectory : IDisposable
         return created;
     }
 
+    /// <summary>
+    /// Creates the child folder, which must not exist yet (mkdirat; null when something of that name is already there),
+    /// and opens it without following a link; it is checked to be the folder just made (owned by the hub's user) before
+    /// it is given to <paramref name="owner"/> with <paramref name="mode"/>. For writing into a folder others can write to:
+    /// nothing already there is reused, and a swap after the mkdirat is refused instead of followed.
+    /// </summary>
+    public SafeDirectory? CreateFreshChild(string name, FileOwner? owner, uint mode)
+    {
+        CheckName(name);
+        if (Posix.MkdirAt(Fd, name, 0x1C0) != 0)
+        {
+            return Posix.Errno == Posix.EEXIST ? null : throw new TreeException($"creating the folder {Path.Join(Display, name)}: {Posix.Describe(Posix.Errno)}");
+        }
+
+        var created = OpenChild(name) ?? throw new TreeException($"creating the folder {Path.Join(Display, name)}: it vanished; someone else can write to {Display}");
+        if (Posix.StatFd(created.Fd) is not { IsDirectory: true } stat || stat.Uid != Posix.GetEUid())
+        {
+            created.Dispose();
+            throw new TreeException($"creating the folder {Path.Join(Display, name)}: it was replaced by someone else's; someone else can write to {Display}");
+        }
+
+        created.Give(owner, mode);
+        return created;
+    }
+
+    /// <summary>Gives this folder to <paramref name="owner"/> (when given) with <paramref name="mode"/> (fchown, fchmod).</summary>
+    public void Give(FileOwner? owner, uint mode)
+    {
+        if (owner is { } o && Posix.FChown(Fd, o.Uid, o.Gid) != 0)
+        {
+            throw new TreeException($"giving {Display} to uid {o.Uid}: {Posix.Describe(Posix.Errno)}");
+        }
+
+        _ = Posix.FChmod(Fd, mode);
+    }
+
+    /// <summary>Takes group and other permissions away from this folder when it has any (fchmod; owner bits kept).</summary>
+    public void MakePrivate()
+    {
+        if (Posix.StatFd(Fd) is { } stat && (stat.Mode & 0x3F) != 0)
+        {
+            _ = Posix.FChmod(Fd, stat.Mode & 0x1C0);
+        }
+    }
+
     /// <summary>lstat of a child; null when it does not exist.</summary>
     public Posix.FileStat? Stat(string name)
     {
@@ -83,8 +131,13 @@ internal sealed unsafe class SafeDirectory : IDisposable
         return stat is null && errno != Posix.ENOENT ? throw new TreeException($"looking at {Path.Join(Display, name)}: {Posix.Describe(errno)}") : stat;
     }
 
-    /// <summary>The names in this folder (without . and ..), each with its lstat.</summary>
-    public IReadOnlyList<(string Name, Posix.FileStat Stat)> Entries()
+    /// <summary>
+    /// The names in this folder (without . and ..), each with its lstat. A name that is not valid UTF-8 cannot be
+    /// reopened by name from .NET, so it is left out and, when <paramref name="undecodable"/> is given, added there in a
+    /// printable form (bytes that are not UTF-8 as \xNN). More than <paramref name="max"/> names is refused (a folder
+    /// of millions of files would otherwise be read into memory whole).
+    /// </summary>
+    public IReadOnlyList<(string Name, Posix.FileStat Stat)> Entries(int max = int.MaxValue, List<string>? undecodable = null)
     {
         var dup = Posix.Dup(Fd);
         var dir = dup < 0 ? 0 : Posix.FdOpenDir(dup);
@@ -105,10 +158,24 @@ internal sealed unsafe class SafeDirectory : IDisposable
             Posix.RewindDir(dir);
             while (Posix.ReadDir(dir) is var entry && entry != 0)
             {
-                var name = Marshal.PtrToStringUTF8(entry + 19) ?? "";
-                if (name is not ("." or ".." or ""))
+                var raw = MemoryMarshal.CreateReadOnlySpanFromNullTerminated((byte*)(entry + 19));
+                if (raw.SequenceEqual("."u8) || raw.SequenceEqual(".."u8) || raw.IsEmpty)
                 {
-                    names.Add(name);
+                    continue;
+                }
+
+                if (names.Count >= max)
+                {
+                    throw new TooManyEntriesException($"{Display} holds more than {max} files and folders");
+                }
+
+                if (System.Text.Unicode.Utf8.IsValid(raw))
+                {
+                    names.Add(System.Text.Encoding.UTF8.GetString(raw));
+                }
+                else
+                {
+                    undecodable?.Add(Printable(raw));
                 }
             }
         }
@@ -150,17 +217,35 @@ internal sealed unsafe class SafeDirectory : IDisposable
         return handle;
     }
 
-    /// <summary>SHA-256 (lower-case hex) of a regular file here, or null when it is missing or not a regular file.</summary>
-    public string? HashOf(string name)
+    /// <summary>
+    /// SHA-256 (lower-case hex) of a regular file here, or null when it is missing, not a regular file, or larger than
+    /// <paramref name="maxBytes"/> when opened. Only the size seen at open is read: a student's file that is huge (a
+    /// sparse terabyte costs them nothing) or that they grow while it is read is never read through.
+    /// </summary>
+    public string? HashOf(string name, long maxBytes)
     {
         using var handle = OpenFile(name);
-        if (handle is null)
+        if (handle is null || Posix.StatFd((int)handle.DangerousGetHandle()) is not { } stat || stat.Size > maxBytes)
         {
             return null;
         }
 
-        using var stream = new FileStream(handle, FileAccess.Read, 1 << 16);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = new byte[1 << 16];
+        long offset = 0;
+        while (offset < stat.Size)
+        {
+            var n = RandomAccess.Read(handle, buffer.AsSpan(0, (int)Math.Min(buffer.Length, stat.Size - offset)), offset);
+            if (n == 0)
+            {
+                break;
+            }
+
+            hash.AppendData(buffer, 0, n);
+            offset += n;
+        }
+
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
     /// <summary>
@@ -176,6 +261,54 @@ internal sealed unsafe class SafeDirectory : IDisposable
     {
         var copy = bytes.ToArray();
         Write(name, owner, mode, target => RandomAccess.Write(target, copy, 0));
+    }
+
+    /// <summary>
+    /// Creates <paramref name="name"/>, which must not exist (O_CREAT|O_EXCL|O_NOFOLLOW: never an existing file, never
+    /// through a link), with at most <paramref name="maxBytes"/> bytes of <paramref name="source"/>, then gives it to
+    /// <paramref name="owner"/> with <paramref name="mode"/>. Returns the bytes written.
+    /// </summary>
+    public long CreateFile(string name, SafeFileHandle source, long maxBytes, FileOwner? owner, uint mode)
+    {
+        CheckName(name);
+        var fd = Posix.OpenAt(Fd, name, Posix.O_WRONLY | Posix.O_CREAT | Posix.O_EXCL | Posix.O_NOFOLLOW | Posix.O_CLOEXEC, 0x180);
+        if (fd < 0)
+        {
+            throw new TreeException($"writing {Path.Join(Display, name)}: {Posix.Describe(Posix.Errno)}");
+        }
+
+        using var target = new SafeFileHandle(fd, ownsHandle: true);
+        var written = CopyAtMost(source, target, maxBytes);
+        if (owner is { } o && Posix.FChown(fd, o.Uid, o.Gid) != 0)
+        {
+            throw new TreeException($"giving {Path.Join(Display, name)} to uid {o.Uid}: {Posix.Describe(Posix.Errno)}");
+        }
+
+        _ = Posix.FChmod(fd, mode);
+        return written;
+    }
+
+    /// <summary>
+    /// Copies at most <paramref name="maxBytes"/> bytes from the start of <paramref name="source"/> (less when it ends
+    /// sooner): a file its owner grows while it is copied (ftruncate, appending) yields only what was counted.
+    /// </summary>
+    public static long CopyAtMost(SafeFileHandle source, SafeFileHandle target, long maxBytes)
+    {
+        var buffer = new byte[1 << 16];
+        long offset = 0;
+        while (offset < maxBytes)
+        {
+            var n = RandomAccess.Read(source, buffer.AsSpan(0, (int)Math.Min(buffer.Length, maxBytes - offset)), offset);
+            if (n == 0)
+            {
+                break;
+            }
+
+            RandomAccess.Write(target, buffer.AsSpan(0, n), offset);
+            offset += n;
+        }
+
+        return offset;
     }
 
     /// <summary>Removes a file (not a folder) here; missing is fine.</summary>
@@ -206,6 +339,30 @@ internal sealed unsafe class SafeDirectory : IDisposable
             Posix.Close(_fd);
             _fd = -1;
         }
+    }
+
+    /// <summary>A name that is not UTF-8, for messages: its valid parts as text, every other byte as \xNN.</summary>
+    private static string Printable(ReadOnlySpan<byte> raw)
+    {
+        var text = new System.Text.StringBuilder();
+        while (!raw.IsEmpty)
+        {
+            if (System.Text.Rune.DecodeFromUtf8(raw, out var rune, out var used) == System.Buffers.OperationStatus.Done)
+            {
+                text.Append(rune.ToString());
+            }
+            else
+            {
+                for (var i = 0; i < used; i++)
+                {
+                    text.Append(System.Globalization.CultureInfo.InvariantCulture, $"\\x{raw[i]:x2}");
+                }
+            }
+
+            raw = raw[used..];
+        }
+
+        return text.ToString();
     }
 
     private void Write(string name, FileOwner? owner, uint mode, Action<SafeFileHandle> fill)
