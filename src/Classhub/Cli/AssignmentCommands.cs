@@ -144,8 +144,8 @@ internal static class AssignmentCommands
     {
         var course = new Argument<string>("COURSE") { Description = "Course id" };
         var name = new Argument<string>("NAME") { Description = "Assignment name" };
-        var to = new Option<string>("--to") { Description = "Folder to write DIR/<student>/ into (created)", Required = true };
-        var command = new Command("collect", "Copy each student's latest submission into DIR/<student>/") { course, name, to };
+        var to = new Option<string>("--to") { Description = "Folder to write DIR/<student>/ into (created; DIR/<student> must not exist yet)", Required = true };
+        var command = new Command("collect", "Copy each student's latest submission into DIR/<student>/ (folders 0700, files 0600, yours when run with sudo)") { course, name, to };
         command.SetAction(parsed =>
         {
             var parts = Parts.Open(parsed);
@@ -156,14 +156,23 @@ internal static class AssignmentCommands
             }
 
             var target = Path.GetFullPath(parsed.GetValue(to)!);
-            var latest = parts.Assignments.LatestSubmissions(courseId, assignment);
-            foreach (var s in latest)
+            var collected = SubmissionCollector.Collect(parts.Assignments.LatestSubmissions(courseId, assignment), target, SudoCaller.Owner);
+            if (!collected.Ok)
             {
-                SubmissionCollector.CopyTo(s, Path.Combine(target, s.UserName));
-                Console.WriteLine($"{s.UserName}: {s.Files} files, submitted {s.SubmittedAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC{(s.Late ? " (late)" : "")}");
+                return CourseCommands.Fail($"assignment {collected.Failure.UserMessage}");
             }
 
-            Console.WriteLine($"collected {latest.Count} submissions into {target}");
+            foreach (var c in collected.Value)
+            {
+                var s = c.Submission;
+                Console.WriteLine($"{s.UserName}: {c.Files} files, submitted {s.SubmittedAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC{(s.Late ? " (late)" : "")}");
+                foreach (var skipped in c.Skipped)
+                {
+                    Console.Error.WriteLine($"warning: {s.UserName}: left out {skipped}");
+                }
+            }
+
+            Console.WriteLine($"collected {collected.Value.Count} submissions into {target}");
             return CommandLine.Ok;
         });
         return command;
