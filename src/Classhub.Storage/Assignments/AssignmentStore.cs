@@ -159,6 +159,13 @@ internal sealed class AssignmentStore(HubDatabase database, TimeProvider time)
             .ToList();
     }
 
+    /// <summary>Forgets a submission (its files are the caller's to remove); missing is fine.</summary>
+    public void DeleteSubmission(long id)
+    {
+        using var c = database.Open();
+        c.Execute("DELETE FROM assignment_submissions WHERE id = @id", new { id });
+    }
+
     /// <summary>The latest submission of each student who submitted.</summary>
     public IReadOnlyList<Submission> LatestSubmissions(string courseId, string name) =>
         Submissions(courseId, name, null).GroupBy(s => s.UserName, StringComparer.Ordinal).Select(g => g.First()).OrderBy(s => s.UserName, StringComparer.Ordinal).ToList();

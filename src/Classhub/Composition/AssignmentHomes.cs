@@ -24,7 +24,7 @@ internal static class AssignmentHomes
     }
 
     public static AssignmentOptions Options(string dataDir, HubConfig config) =>
-        new(dataDir, config.Integer("assignments.max_push_mb") * 1024L * 1024L, config.Integer("assignments.max_submission_mb") * 1024L * 1024L);
+        new(dataDir, config.Integer("assignments.max_push_mb") * 1024L * 1024L, config.Integer("assignments.max_submission_mb") * 1024L * 1024L, config.Integer("assignments.keep_submissions"));
 
     /// <summary>For CLI commands: the same choice, outside a host.</summary>
     public static IUnixAccounts Accounts(string dataDir, ILoggerFactory loggers) => Environment.IsPrivilegedProcess

@@ -64,7 +64,8 @@ internal static class ConfigSchema
         new("auth.github.api_url", ConfigType.Url, "\"https://api.github.com\"", "GitHub's REST API (GitHub Enterprise Server: https://HOST/api/v3)."),
         // Assignments (issue 6)
         new("assignments.max_push_mb", ConfigType.Integer, "1024", "Largest assignment push (folder or unpacked .zip) in MB; a bigger push is refused whole."),
-        new("assignments.max_submission_mb", ConfigType.Integer, "200", "Largest submission snapshot in MB; a bigger one is refused."),
+        new("assignments.max_submission_mb", ConfigType.Integer, "200", "Largest submission snapshot in MB (the files' sizes when the hub opens them; no more than that is copied); a bigger one is refused."),
+        new("assignments.keep_submissions", ConfigType.Integer, "5", "Submissions kept per student and assignment: the newest ones (the latest, which is graded, always); older ones are deleted when a student submits again. 0 keeps every one."),
     ];
 
     public static ConfigKey? Find(string name) => Keys.FirstOrDefault(k => k.Name == name);

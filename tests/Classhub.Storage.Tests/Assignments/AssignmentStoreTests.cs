@@ -62,4 +62,22 @@ public sealed class AssignmentStoreTests : IDisposable
         Assert.Equal(["a.ipynb → a (release 2).ipynb"], status.Conflicts);
         Assert.Equal("h1", _store.DeliveredFiles("cs101", "hw1", _alice)["a.ipynb"]);
     }
+
+    [Fact]
+    public void DeleteSubmission_Older_LatestAndCountFollow()
+    {
+        _store.AddRelease("cs101", "hw1", null, null, null, null, "t", 1, 1, _ => { });
+        var at = new DateTimeOffset(2026, 11, 1, 12, 0, 0, TimeSpan.Zero);
+        var first = _store.AddSubmission("cs101", "hw1", _alice, at, false, 1, 10, "/data/s1");
+        var second = _store.AddSubmission("cs101", "hw1", _alice, at.AddHours(1), true, 1, 20, "/data/s2");
+
+        _store.DeleteSubmission(first.Id);
+        _store.DeleteSubmission(first.Id);
+
+        Assert.Equal([second.Id], _store.Submissions("cs101", "hw1", "alice").Select(s => s.Id));
+        Assert.Equal(second.Id, Assert.Single(_store.LatestSubmissions("cs101", "hw1")).Id);
+        var status = Assert.Single(_store.Status("cs101", "hw1"));
+        Assert.Equal(1, status.Submissions);
+        Assert.True(status.Late);
+    }
 }
