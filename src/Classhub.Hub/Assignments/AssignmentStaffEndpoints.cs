@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using Classhub.Core.Courses;
 using Classhub.Hub.Assignments.Files;
 using Classhub.Hub.Auth;
@@ -162,22 +161,16 @@ internal sealed class AssignmentStaffEndpoints(
             return;
         }
 
+        // Built in a file of the hub's (deleted when closed), not in memory: a class's submissions can be gigabytes.
+        var temp = Path.Combine(AssignmentOptions.Private(Path.Combine(options.DataDir, "downloads")), Guid.NewGuid().ToString("N") + ".zip");
+        await using var file = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
+        var latest = assignments.LatestSubmissions(id, name);
+        await Task.Run(() => SubmissionArchive.Write(file, latest), context.RequestAborted);
+        file.Position = 0;
         context.Response.ContentType = "application/zip";
+        context.Response.ContentLength = file.Length;
         context.Response.Headers.ContentDisposition = $"attachment; filename=\"{id}-{name}-submissions.zip\"";
-        var buffer = new MemoryStream();
-        using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
-        {
-            foreach (var s in assignments.LatestSubmissions(id, name))
-            {
-                foreach (var file in Directory.EnumerateFiles(s.Folder, "*", SearchOption.AllDirectories))
-                {
-                    zip.CreateEntryFromFile(file, $"{s.UserName}/{Path.GetRelativePath(s.Folder, file).Replace('\\', '/')}");
-                }
-            }
-        }
-
-        buffer.Position = 0;
-        await buffer.CopyToAsync(context.Response.Body, context.RequestAborted);
+        await file.CopyToAsync(context.Response.Body, context.RequestAborted);
     }
 
     private async Task<Caller?> Staff(HttpContext context)
