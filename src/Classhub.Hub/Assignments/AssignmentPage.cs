@@ -18,7 +18,7 @@ namespace Classhub.Hub.Assignments;
 /// <summary>
 /// The assignments part of the course page: students see each assignment (README, due date, status, conflicts,
 /// feedback) with a Submit button; staff see a per-student status table. The README is rendered by Markdig with raw
-/// HTML disabled and only http(s) or relative links kept.
+/// HTML disabled and only relative, http(s) and mailto URLs kept in links and images.
 /// </summary>
 internal sealed class AssignmentPage(AssignmentStore assignments, CourseStore courses, SubmissionTaker submissions, FormGuard forms, PageRenderer pages, CallerResolver callers, AssignmentStaffEndpoints staffEndpoints)
 {
@@ -65,7 +65,11 @@ internal sealed class AssignmentPage(AssignmentStore assignments, CourseStore co
         return html.Append("<script type=\"module\" src=\"/hub/static/local-time.js\"></script></section>").Append(staffForm).ToString();
     }
 
-    /// <summary>Markdown to HTML with raw HTML escaped and links other than http(s)/relative dropped.</summary>
+    /// <summary>
+    /// Markdown to HTML with raw HTML escaped, and every URL that can become a link or an image (inline and reference
+    /// links, images, autolinks) kept only when it is relative or http(s)/mailto; any other (javascript:, data:,
+    /// vbscript:, ...) becomes "#" (an autolink, plain text).
+    /// </summary>
     public static string RenderReadme(string markdown)
     {
         var document = Markdig.Markdown.Parse(markdown, Markdown);
@@ -77,6 +81,14 @@ internal sealed class AssignmentPage(AssignmentStore assignments, CourseStore co
             }
         }
 
+        foreach (var autolink in document.Descendants<Markdig.Syntax.Inlines.AutolinkInline>().ToList())
+        {
+            if (!SafeUrl(autolink.IsEmail ? "mailto:" + autolink.Url : autolink.Url))
+            {
+                autolink.ReplaceBy(new Markdig.Syntax.Inlines.LiteralInline(autolink.Url));
+            }
+        }
+
         using var writer = new StringWriter();
         var renderer = new Markdig.Renderers.HtmlRenderer(writer);
         Markdown.Setup(renderer);
@@ -85,13 +97,23 @@ internal sealed class AssignmentPage(AssignmentStore assignments, CourseStore co
         return writer.ToString();
     }
 
+    /// <summary>
+    /// True for a relative URL (no scheme: nothing but a path, query or fragment before the first ':') and for http:,
+    /// https: and mailto:. Browsers ignore tabs and newlines inside a URL and spaces and control characters around it,
+    /// so those are removed before the scheme is looked for.
+    /// </summary>
     private static bool SafeUrl(string url)
     {
-        var trimmed = url.Trim();
-        var colon = trimmed.IndexOf(':', StringComparison.Ordinal);
-        var slash = trimmed.IndexOfAny(['/', '?', '#']);
-        return colon < 0 || (slash >= 0 && slash < colon) ||
-            trimmed.StartsWith("http:", StringComparison.OrdinalIgnoreCase) || trimmed.StartsWith("https:", StringComparison.OrdinalIgnoreCase);
+        var bare = new string(url.Where(c => c > ' ' && c != '\x7f').ToArray());
+        var colon = bare.IndexOf(':', StringComparison.Ordinal);
+        var slash = bare.IndexOfAny(['/', '?', '#', '\\']);
+        if (colon < 0 || (slash >= 0 && slash < colon))
+        {
+            return true;
+        }
+
+        var scheme = bare[..colon];
+        return scheme.Equals("http", StringComparison.OrdinalIgnoreCase) || scheme.Equals("https", StringComparison.OrdinalIgnoreCase) || scheme.Equals("mailto", StringComparison.OrdinalIgnoreCase);
     }
 
     private static string Due(Assignment a) =>
