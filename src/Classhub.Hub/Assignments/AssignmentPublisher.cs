@@ -8,14 +8,16 @@ using Classhub.Storage.Courses;
 namespace Classhub.Hub.Assignments;
 
 /// <summary>What a push asks for: the source (a folder or a .zip file) and the assignment's settings.</summary>
-internal sealed record PushRequest(string CourseId, string Name, string Source, bool IsZip, string? Section, DateTimeOffset? DueAt, bool? RefuseLate, string PushedBy);
+/// <param name="SourceName">The name to show in messages when <paramref name="Source"/> is a temporary copy (an upload's file name); default: the source's own name.</param>
+internal sealed record PushRequest(string CourseId, string Name, string Source, bool IsZip, string? Section, DateTimeOffset? DueAt, bool? RefuseLate, string PushedBy, string? SourceName = null);
 
 /// <summary>A new immutable release, and what was skipped while reading the push.</summary>
 internal sealed record PublishedRelease(Assignment Assignment, int Release, IReadOnlyList<ReleaseFile> Files, IReadOnlyList<string> Warnings, long Bytes);
 
 /// <summary>
-/// Turns a push into release N: the files are staged under the data dir first (a refused push stages nothing), then
-/// moved to <c>releases/N</c> inside the transaction that records the release, so a release is complete or absent.
+/// Turns a push into release N: the files are staged under the data dir first (a refused push leaves nothing: no
+/// staging, no assignment folder), then moved to <c>releases/N</c> inside the transaction that records the release,
+/// so a release is complete or absent.
 /// </summary>
 internal sealed class AssignmentPublisher(AssignmentStore assignments, CourseStore courses, AssignmentOptions options)
 {
@@ -37,20 +39,18 @@ internal sealed class AssignmentPublisher(AssignmentStore assignments, CourseSto
             return Failure.Of("no-section", $"{doing}: no member of {request.CourseId} is in section '{section}'; check the roster's section names");
         }
 
-        var folder = AssignmentOptions.Private(options.AssignmentFolder(request.CourseId, request.Name));
-        var staging = Path.Combine(folder, $"staging-{Guid.NewGuid():N}");
-        AssignmentOptions.Private(staging);
-        var staged = request.IsZip
-            ? PushReader.FromZip(request.Source, staging, options.MaxPushBytes)
-            : PushReader.FromFolder(request.Source, staging, options.MaxPushBytes);
-        if (!staged.Ok)
-        {
-            return staged.Failure;
-        }
-
-        var push = staged.Value;
+        var staging = AssignmentOptions.Private(Path.Combine(options.StagingFolder, Guid.NewGuid().ToString("N")));
         try
         {
+            var staged = request.IsZip
+                ? PushReader.FromZip(request.Source, staging, options.MaxPushBytes, request.SourceName)
+                : PushReader.FromFolder(request.Source, staging, options.MaxPushBytes, request.SourceName);
+            if (!staged.Ok)
+            {
+                return staged.Failure;
+            }
+
+            var push = staged.Value;
             var release = assignments.AddRelease(request.CourseId, request.Name, request.Section, request.DueAt, request.RefuseLate, push.Readme, request.PushedBy, push.Files.Count, push.Bytes, n =>
             {
                 ReleaseManifest.Write(push.Folder, push.Files);

@@ -47,6 +47,62 @@ public sealed class PushReaderTests : IDisposable
         var result = PushReader.FromZip(zip, Path.Combine(_dir, "staging"), 1000);
 
         Assert.Equal("too-large", result.Failure?.Reason);
+        Assert.Contains("assignments.max_push_mb", result.Failure!.UserMessage, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("a.txt", "a.txt", "'a.txt' is in the zip twice")]
+    [InlineData("a", "a/b.txt", "'a' is both a file and a folder")]
+    [InlineData("hw1/a", "hw1/a/b.txt", "'a' is both a file and a folder")]
+    public void FromZip_ConflictingEntries_RefusedClearlyWithNothingStaged(string first, string second, string message)
+    {
+        var zip = MakeZip((first, "one"), (second, "two"));
+        var staging = Path.Combine(_dir, "staging");
+
+        var result = PushReader.FromZip(zip, staging, 1 << 20);
+
+        Assert.False(result.Ok);
+        Assert.Equal("conflicting-entries", result.Failure!.Reason);
+        Assert.Contains(message, result.Failure.UserMessage, StringComparison.Ordinal);
+        Assert.Contains("nothing was pushed", result.Failure.UserMessage, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(staging));
+    }
+
+    /// <summary>A zip whose headers say an entry is smaller than it is: reading stops at the stated size.</summary>
+    [Theory]
+    [InlineData(CompressionLevel.Optimal)]
+    [InlineData(CompressionLevel.NoCompression)]
+    public void FromZip_HeaderUnderstatesASize_RefusedNotTruncated(CompressionLevel level)
+    {
+        var path = Path.Combine(_dir, "understated.zip");
+        using (var archive = ZipFile.Open(path, ZipArchiveMode.Create))
+        {
+            using var writer = new StreamWriter(archive.CreateEntry("data.csv", level).Open());
+            writer.Write(string.Concat(Enumerable.Range(0, 100).Select(i => $"{i},{i * i}\n")));
+        }
+
+        var bytes = File.ReadAllBytes(path);
+        PatchSizes(bytes, 10);
+        File.WriteAllBytes(path, bytes);
+        var staging = Path.Combine(_dir, "staging");
+
+        var result = PushReader.FromZip(path, staging, 1 << 20);
+
+        Assert.False(result.Ok, $"published {result.Value?.Files.Single().Size} bytes of a longer file: truncated");
+        Assert.Equal("bad-zip", result.Failure!.Reason);
+        Assert.Contains("data.csv", result.Failure.UserMessage, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(staging));
+    }
+
+
+    [Fact]
+    public void FromZip_DisplayName_NamesTheUploadedFileNotTheTemporaryOne()
+    {
+        var zip = MakeZip(("../evil.txt", "evil"));
+
+        var result = PushReader.FromZip(zip, Path.Combine(_dir, "staging"), 1 << 20, "lab1.zip");
+
+        Assert.StartsWith("pushing lab1.zip: ", result.Failure!.UserMessage, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -63,6 +119,25 @@ public sealed class PushReaderTests : IDisposable
         Assert.Equal(["ok.txt"], result.Value!.Files.Select(f => f.Path));
         Assert.Contains(result.Value.Warnings, w => w.StartsWith("skipped shadow: it is a symbolic link", StringComparison.Ordinal));
         Assert.Contains(result.Value.Warnings, w => w.StartsWith("skipped etc: it is a symbolic link", StringComparison.Ordinal));
+    }
+
+    /// <summary>Sets the uncompressed size in every local and central header (CRC and data unchanged).</summary>
+    private static void PatchSizes(byte[] zip, int size)
+    {
+        for (var i = 0; i + 4 <= zip.Length; i++)
+        {
+            var signature = BitConverter.ToUInt32(zip, i);
+            var offset = signature switch
+            {
+                0x04034b50 => 22,
+                0x02014b50 => 24,
+                _ => -1,
+            };
+            if (offset > 0)
+            {
+                BitConverter.GetBytes(size).CopyTo(zip, i + offset);
+            }
+        }
     }
 
     private string MakeZip(params (string Name, string Text)[] entries)
