@@ -233,7 +233,7 @@ internal static class PushReader
 
             Directory.CreateDirectory(Path.GetDirectoryName(target)!, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            var crc = new Crc32();
+            var crc = new System.IO.Hashing.Crc32();
             long size = 0;
             using (var output = new FileStream(target, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite }))
             {
@@ -255,7 +255,7 @@ internal static class PushReader
 
             // The zip reader stops at the size the headers state: a header that under-states it would publish the
             // file cut short, so the data read must match both the size and the CRC-32 recorded for it.
-            if (expected is { } e && (size != e.Size || crc.Value != e.Crc32))
+            if (expected is { } e && (size != e.Size || crc.GetCurrentHashAsUInt32() != e.Crc32))
             {
                 throw new PushRefused("bad-zip", $"'{RelativePath.Printable(path)}' in the zip is damaged: its data does not match the size and checksum recorded for it, so nothing was pushed; make the zip again");
             }
