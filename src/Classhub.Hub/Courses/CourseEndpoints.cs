@@ -81,7 +81,7 @@ internal sealed class CourseEndpoints(
         foreach (var m in members)
         {
             rows.Append(CultureInfo.InvariantCulture,
-                $"<tr><th scope=\"row\">{Html.E(m.UserName)}</th><td>{Html.E(m.Name ?? "")}</td><td>{Html.E(m.Email ?? "")}</td><td>{CourseId.RoleName(m.Role)}</td><td>{Html.E(m.Section ?? "")}</td><td data-status=\"{CourseId.StatusName(m.Status)}\">{CourseId.StatusName(m.Status)}</td></tr>");
+                $"<tr><th scope=\"row\">{(m.Role == CourseRole.Student ? $"<a href=\"{Html.Attr(StudentFiles.StudentFilesView.Url(m.UserName, [id], folder: true))}\" title=\"Their files in this course\">{Html.E(m.UserName)}</a>" : Html.E(m.UserName))}</th><td>{Html.E(m.Name ?? "")}</td><td>{Html.E(m.Email ?? "")}</td><td>{CourseId.RoleName(m.Role)}</td><td>{Html.E(m.Section ?? "")}</td><td data-status=\"{CourseId.StatusName(m.Status)}\">{CourseId.StatusName(m.Status)}</td></tr>");
         }
 
         var formats = string.Concat(RosterFormatNames.All.Select(f => $"<option value=\"{f}\">{f}</option>"));

@@ -12,6 +12,7 @@ using Classhub.Hub.OAuth;
 using Classhub.Hub.Pages;
 using Classhub.Hub.Proxying;
 using Classhub.Hub.Servers;
+using Classhub.Hub.StudentFiles;
 using Classhub.Hub.Web;
 using Classhub.Storage.Database;
 using Classhub.Storage.Invites;
@@ -58,6 +59,7 @@ internal static class HubServiceCollectionExtensions
         services.AddSingleton<HubCookies>();
         services.AddSingleton<Csrf>();
         services.AddSingleton<CallerResolver>();
+        services.AddSingleton<ServerAccess>();
 
         services.AddSingleton<ReadinessProbe>();
         services.AddSingleton<ServerManager>();
@@ -88,6 +90,8 @@ internal static class HubServiceCollectionExtensions
         services.AddSingleton<InviteEndpoints>();
         services.AddSingleton<HomeEndpoints>();
         services.AddSingleton<AdminEndpoints>();
+        services.AddSingleton<StudentFilesAccess>();
+        services.AddSingleton<StudentFilesEndpoints>();
         services.AddCourses();
         services.AddDatasets(options);
         services.AddAssignments();
@@ -110,6 +114,7 @@ internal static class HubServiceCollectionExtensions
         InviteEndpoints.Map(app);
         HomeEndpoints.Map(app);
         AdminEndpoints.Map(app);
+        StudentFilesEndpoints.Map(app);
         app.MapCourses();
         app.MapDatasets();
         app.MapAssignments();

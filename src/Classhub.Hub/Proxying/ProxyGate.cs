@@ -4,22 +4,28 @@ using Classhub.Hub.Auth;
 using Classhub.Hub.Metrics;
 using Classhub.Hub.Pages;
 using Classhub.Hub.Servers;
+using Classhub.Hub.StudentFiles;
 using Microsoft.AspNetCore.Http;
 
 namespace Classhub.Hub.Proxying;
 
+/// <summary>Where an admitted request goes, and whether it is the server's owner who asks (then their own token may go with it).</summary>
+internal readonly record struct Admission(Uri Target, bool ByOwner);
+
 /// <summary>
-/// Decides, from memory, whether a request for <c>/user/{owner}/…</c> may reach that user's server: only the
-/// owner, or someone holding <c>access:servers</c> on it (an admin), with a session or a token. Everyone else
-/// gets no response from the server at all. A server that is not running sends people to its spawn page.
+/// Decides, from memory, whether a request for <c>/user/{owner}/…</c> may reach that user's server: only when
+/// <see cref="ServerAccess"/> allows it (the owner, with a session or a token). Everyone else gets no response from the
+/// server at all; staff who may look at the owner's files are sent to the file viewer instead. A server that is not
+/// running sends people to its spawn page.
 /// </summary>
-internal sealed class ProxyGate(CallerResolver callers, IRouteTable routes, ServerManager servers, PageRenderer pages, HubMetrics metrics)
+internal sealed class ProxyGate(CallerResolver callers, ServerAccess access, IRouteTable routes, ServerManager servers, PageRenderer pages, StudentFilesEndpoints files, HubMetrics metrics)
 {
-    /// <summary>The server to forward to, or null after writing the answer (sign in, forbidden, not running).</summary>
-    public async ValueTask<Uri?> AdmitAsync(HttpContext context, string owner)
+    /// <summary>Where to forward, or null after writing the answer (sign in, forbidden, not running).</summary>
+    public async ValueTask<Admission?> AdmitAsync(HttpContext context, string owner)
     {
         var caller = callers.Identify(context.Request);
-        if (caller is null || !caller.Can(Scopes.AccessServers, owner))
+        var allowed = caller is not null && access.Allows(caller, owner);
+        if (!allowed)
         {
             metrics.Denied();
         }
@@ -39,11 +45,11 @@ internal sealed class ProxyGate(CallerResolver callers, IRouteTable routes, Serv
             return null;
         }
 
-        if (!caller.Can(Scopes.AccessServers, owner))
+        if (!allowed)
         {
             await (isApi
-                ? ApiResults.Forbidden($"access the server of {owner}").ExecuteAsync(context)
-                : pages.Error(context, StatusCodes.Status403Forbidden, "Not your server", "This server belongs to someone else."));
+                ? ApiResults.Forbidden($"access the server of {owner} (staff look at students' files at /hub/users/{owner}/files/)").ExecuteAsync(context)
+                : files.RefuseLiveServer(context, caller, owner) ?? pages.Error(context, StatusCodes.Status403Forbidden, "Not your server", "This server belongs to someone else."));
             return null;
         }
 
@@ -51,7 +57,7 @@ internal sealed class ProxyGate(CallerResolver callers, IRouteTable routes, Serv
         {
             servers.Touch(owner);
             metrics.Proxied();
-            return target;
+            return new Admission(target, string.Equals(caller.Name, owner, StringComparison.Ordinal));
         }
 
         if (isApi)

@@ -20,7 +20,7 @@ internal static class ServerEnvironment
     {
         var api = new Uri(options.InternalUrl, "hub/api").ToString();
         var accessScopes = JsonSerializer.Serialize(Scopes.AccessTo(userName).ToArray(), HubJsonContext.Default.StringArray);
-        return new Dictionary<string, string>(StringComparer.Ordinal)
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["JUPYTERHUB_API_TOKEN"] = serverToken,
             ["JPY_API_TOKEN"] = serverToken,
@@ -36,7 +36,13 @@ internal static class ServerEnvironment
             ["JUPYTERHUB_OAUTH_SCOPES"] = accessScopes,
             ["JUPYTERHUB_OAUTH_ACCESS_SCOPES"] = accessScopes,
             ["JUPYTERHUB_OAUTH_CLIENT_ALLOWED_SCOPES"] = "[]",
-            ["JUPYTERHUB_ADMIN_ACCESS"] = "1",
         };
+        if (options.AdminAccess)
+        {
+            // Read only by servers that predate scopes; unset means off (any non-empty value, even "0", means on).
+            environment["JUPYTERHUB_ADMIN_ACCESS"] = "1";
+        }
+
+        return environment;
     }
 }

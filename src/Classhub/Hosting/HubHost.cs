@@ -71,7 +71,7 @@ internal static class HubHost
             return CommandLine.Failed;
         }
 
-        builder.Services.AddUserServerProxy(new ProxyOptions(Hub.Auth.HubCookies.Session));
+        builder.Services.AddUserServerProxy(new ProxyOptions(Hub.Auth.HubCookies.Prefix));
         builder.Services.AddSpawner(options, plan.SpawnerKind, SpawnerLimits.Parse(plan.MemoryLimit, plan.CpuLimit, plan.TasksLimit, out var limitsProblem) ?? throw new InvalidOperationException(limitsProblem), plan.Slurm);
         builder.Services.AddDatasetMounts();
         builder.Services.AddAssignmentHomes(plan.DataDir, config);

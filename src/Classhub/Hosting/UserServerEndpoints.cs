@@ -21,9 +21,9 @@ internal static class UserServerEndpoints
             switch (Parse(context.Request.Path))
             {
                 case (string owner, true):
-                    if (await gate.AdmitAsync(context, owner) is { } target)
+                    if (await gate.AdmitAsync(context, owner) is { } admitted)
                     {
-                        await forwarder.ForwardAsync(context, target);
+                        await forwarder.ForwardAsync(context, admitted.Target, callerOwnsServer: admitted.ByOwner);
                     }
 
                     break;
