@@ -21,6 +21,7 @@ using Classhub.Storage.Servers;
 using Classhub.Storage.Sessions;
 using Classhub.Storage.Tokens;
 using Classhub.Storage.Users;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -98,8 +99,10 @@ internal static class HubServiceCollectionExtensions
         return services;
     }
 
-    public static IEndpointRouteBuilder MapHub(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapHub(this IEndpointRouteBuilder routes)
     {
+        var app = routes.MapGroup("");
+        app.WithMetadata(BodyLimit.Default);
         RootEndpoints.Map(app);
         UsersEndpoints.Map(app);
         ServerEndpoints.Map(app);
@@ -119,6 +122,6 @@ internal static class HubServiceCollectionExtensions
         app.MapDatasets();
         app.MapAssignments();
         StaticAssets.Map(app);
-        return app;
+        return routes;
     }
 }
