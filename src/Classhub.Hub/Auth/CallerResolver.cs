@@ -72,6 +72,19 @@ internal sealed class CallerResolver
         return caller;
     }
 
+    /// <summary>
+    /// The caller on a user-server host (see UserOrigin), where the hub's session cookie is never sent: a token in the
+    /// request, else the host's own sign-in cookie <paramref name="cookie"/> (a token that can only use servers).
+    /// </summary>
+    public Caller? IdentifyOnUserHost(HttpRequest request, string cookie)
+    {
+        var header = TokenInHeader(request.Headers.Authorization.ToString());
+        return !header.IsEmpty ? FromToken(header)
+            : request.Query["token"].ToString() is { Length: > 0 } q ? FromToken(q)
+            : request.Cookies[cookie] is { Length: > 0 } signedIn ? FromToken(signedIn)
+            : null;
+    }
+
     /// <summary>True when the request presented a token (valid or not).</summary>
     public static bool HasToken(HttpRequest request) => TokenOf(request) is not null;
 

@@ -48,9 +48,12 @@ internal sealed record HubOptions
 
     /// <summary>
     /// Admins may open other users' live servers (JupyterHub's <c>admin_access</c>); off by default. The executable turns
-    /// it on only when user servers have an origin of their own, where their scripts cannot reach the hub's pages.
+    /// it on only with <see cref="UserServersHost"/>, an origin of their own, where their scripts cannot reach the hub's pages.
     /// </summary>
     public bool AdminAccess { get; init; }
+
+    /// <summary>user_servers.host: the host name, or <c>{user}.…</c> pattern, users' servers are served from; empty: the hub's own host.</summary>
+    public string UserServersHost { get; init; } = "";
 
     public string LogDir => Path.Combine(DataDir, "logs");
 

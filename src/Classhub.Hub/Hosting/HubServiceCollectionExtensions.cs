@@ -13,6 +13,7 @@ using Classhub.Hub.Pages;
 using Classhub.Hub.Proxying;
 using Classhub.Hub.Servers;
 using Classhub.Hub.StudentFiles;
+using Classhub.Hub.UserOrigin;
 using Classhub.Hub.Web;
 using Classhub.Storage.Database;
 using Classhub.Storage.Invites;
@@ -93,6 +94,8 @@ internal static class HubServiceCollectionExtensions
         services.AddSingleton<AdminEndpoints>();
         services.AddSingleton<StudentFilesAccess>();
         services.AddSingleton<StudentFilesEndpoints>();
+        services.AddSingleton<UserServerOrigin>();
+        services.AddSingleton<OriginSignIn>();
         services.AddCourses();
         services.AddDatasets(options);
         services.AddAssignments();
@@ -118,6 +121,7 @@ internal static class HubServiceCollectionExtensions
         HomeEndpoints.Map(app);
         AdminEndpoints.Map(app);
         StudentFilesEndpoints.Map(app);
+        OriginSignIn.Map(app);
         app.MapCourses();
         app.MapDatasets();
         app.MapAssignments();

@@ -5,6 +5,7 @@ using Classhub.Hub.Metrics;
 using Classhub.Hub.Pages;
 using Classhub.Hub.Servers;
 using Classhub.Hub.StudentFiles;
+using Classhub.Hub.UserOrigin;
 using Microsoft.AspNetCore.Http;
 
 namespace Classhub.Hub.Proxying;
@@ -18,12 +19,16 @@ internal readonly record struct Admission(Uri Target, bool ByOwner);
 /// server at all; staff who may look at the owner's files are sent to the file viewer instead. A server that is not
 /// running sends people to its spawn page.
 /// </summary>
-internal sealed class ProxyGate(CallerResolver callers, ServerAccess access, IRouteTable routes, ServerManager servers, PageRenderer pages, StudentFilesEndpoints files, HubMetrics metrics)
+internal sealed class ProxyGate(CallerResolver callers, ServerAccess access, IRouteTable routes, ServerManager servers, PageRenderer pages, StudentFilesEndpoints files, UserServerOrigin origin, OriginSignIn signIn, HubMetrics metrics)
 {
-    /// <summary>Where to forward, or null after writing the answer (sign in, forbidden, not running).</summary>
-    public async ValueTask<Admission?> AdmitAsync(HttpContext context, string owner)
+    /// <summary>
+    /// Where to forward, or null after writing the answer (sign in, forbidden, not running). <paramref name="onUserHost"/>:
+    /// the request came to a user-server host (user_servers.host), where callers sign in through <see cref="OriginSignIn"/>
+    /// and the hub's own pages are never shown.
+    /// </summary>
+    public async ValueTask<Admission?> AdmitAsync(HttpContext context, string owner, bool onUserHost = false)
     {
-        var caller = callers.Identify(context.Request);
+        var caller = onUserHost ? callers.IdentifyOnUserHost(context.Request, UserServerOrigin.Cookie) : callers.Identify(context.Request);
         var allowed = caller is not null && access.Allows(caller, owner);
         if (!allowed)
         {
@@ -37,11 +42,23 @@ internal sealed class ProxyGate(CallerResolver callers, ServerAccess access, IRo
             {
                 await ApiResults.Unauthorized().ExecuteAsync(context);
             }
+            else if (onUserHost)
+            {
+                signIn.SendToHub(context);
+            }
             else
             {
                 context.Response.Redirect("/hub/login?next=" + Uri.EscapeDataString(context.Request.Path + context.Request.QueryString));
             }
 
+            return null;
+        }
+
+        if (!allowed && onUserHost)
+        {
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            context.Response.ContentType = "text/plain; charset=utf-8";
+            await context.Response.WriteAsync($"Not your server. Staff look at students' files at {origin.HubOrigin}/hub/users/{Uri.EscapeDataString(owner)}/files/\n");
             return null;
         }
 
@@ -66,7 +83,7 @@ internal sealed class ProxyGate(CallerResolver callers, ServerAccess access, IRo
         }
         else
         {
-            context.Response.Redirect($"/hub/spawn/{Uri.EscapeDataString(owner)}?next={Uri.EscapeDataString(context.Request.Path + context.Request.QueryString)}");
+            context.Response.Redirect($"{(onUserHost ? origin.HubOrigin : "")}/hub/spawn/{Uri.EscapeDataString(owner)}?next={Uri.EscapeDataString(context.Request.Path + context.Request.QueryString)}");
         }
 
         return null;

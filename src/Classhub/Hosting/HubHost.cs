@@ -127,6 +127,8 @@ internal static class HubHost
         IdleTimeout = plan.IdleTimeout,
         CullInterval = plan.CullInterval,
         StartTimeout = plan.StartTimeout,
+        UserServersHost = plan.UserServersHost,
+        AdminAccess = plan.AdminAccess,
     };
 
     private static void AddTls(WebApplicationBuilder builder, ServePlan plan)
