@@ -9,7 +9,8 @@ namespace Classhub.Hosting;
 /// proxy forwards it (HTTP and WebSocket). This is where the two parts meet. A middleware in front of routing, not a
 /// route: every proxied request would otherwise pay for the route matcher first; the hub's own URLs are routed after it.
 /// With user_servers.host (<see cref="UserServerOrigin"/>) servers are served only on their own host, which serves
-/// nothing else of the hub's (but its sign-in step and ACME challenges), and <c>/user/…</c> on the hub's host redirects there.
+/// nothing else of the hub's (but its sign-in step and ACME challenges; Jupyter's links to the hub's home and sign-out
+/// pages are redirected to the hub's host), and <c>/user/…</c> on the hub's host redirects there.
 /// </summary>
 internal static class UserServerEndpoints
 {
@@ -76,6 +77,12 @@ internal static class UserServerEndpoints
             else if (path.StartsWithSegments("/.well-known/acme-challenge", StringComparison.Ordinal))
             {
                 await next(context); // the certificate names this host too
+            }
+            else if (HttpMethods.IsGet(context.Request.Method) && (path.Equals("/hub/home", StringComparison.Ordinal) || path.Equals("/hub/logout", StringComparison.Ordinal)))
+            {
+                // Jupyter's "Control Panel" and "Logout" links are relative to the host they are on: send the browser to the
+                // hub's host (a navigation; nothing of the hub is served here, and neither page acts on a GET).
+                context.Response.Redirect(origin.HubOrigin + path);
             }
             else
             {

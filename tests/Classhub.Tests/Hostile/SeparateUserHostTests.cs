@@ -121,14 +121,20 @@ public sealed class SeparateUserHostTests(SeparateUserHostTests.Hub hub, Chromiu
         using var client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseProxy = false });
         var serversHost = $"http://localhost:{hub.Hub.Port}";
 
-        using var hubOnServersHost = await client.GetAsync($"{serversHost}/hub/home");
+        using var homeOnServersHost = await client.GetAsync($"{serversHost}/hub/home");
         using var loginOnServersHost = await client.GetAsync($"{serversHost}/hub/login");
+        using var apiOnServersHost = await client.GetAsync($"{serversHost}/hub/api/user");
+        using var postOnServersHost = await client.PostAsync($"{serversHost}/hub/logout", null);
         using var serverOnHubHost = await client.GetAsync(new Uri(hub.Hub.Url, $"/user/{student}/tree?x=1"));
         using var noSignIn = await client.GetAsync($"{serversHost}/user/{student}/tree");
         using var forgedCode = await client.GetAsync($"{serversHost}/_classhub/signed-in?code={new string('a', 64)}&state={new string('b', 64)}");
 
-        Assert.Equal(HttpStatusCode.NotFound, hubOnServersHost.StatusCode);
+        // Jupyter's "Control Panel" link (/hub/home, relative) takes the browser to the hub's host; nothing else of the hub is here.
+        Assert.Equal(HttpStatusCode.Redirect, homeOnServersHost.StatusCode);
+        Assert.Equal($"{hub.Hub.Url.ToString().TrimEnd('/')}/hub/home", homeOnServersHost.Headers.Location!.ToString());
         Assert.Equal(HttpStatusCode.NotFound, loginOnServersHost.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, apiOnServersHost.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, postOnServersHost.StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, serverOnHubHost.StatusCode);
         Assert.Equal($"{serversHost}/user/{student}/tree?x=1", serverOnHubHost.Headers.Location!.ToString());
         Assert.Equal(HttpStatusCode.Redirect, noSignIn.StatusCode);
