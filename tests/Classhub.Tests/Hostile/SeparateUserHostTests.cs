@@ -174,6 +174,31 @@ public sealed class SeparateUserHostTests(SeparateUserHostTests.Hub hub, Chromiu
         Assert.Contains(browser.Cookies.GetCookies(new Uri(serversHost)), c => c.Name == "classhub-user" && c.HttpOnly);
     }
 
+    [Fact]
+    public async Task SigningOutOfTheHub_EndsTheSignInOnTheServersHost()
+    {
+        var student = await hub.CreateUserAsync("student password");
+        using var browser = new Browser(hub.Hub.Url);
+        await browser.SignInAsync(student, "student password");
+        var serversHost = $"http://localhost:{hub.Hub.Port}";
+        using (var toHub = await browser.Client.GetAsync($"{serversHost}/user/{student}/tree"))
+        using (var atHub = await browser.Client.GetAsync(toHub.Headers.Location!))
+        using (var signedIn = await browser.Client.GetAsync(atHub.Headers.Location!))
+        {
+            Assert.Equal($"/user/{student}/tree", signedIn.Headers.Location!.OriginalString);
+        }
+
+        // Signed in there: the gate admits the request (the server is not running, so the hub says so).
+        using var before = await browser.Client.GetAsync($"{serversHost}/user/{student}/api/status");
+        await browser.GetAsync("/hub/home");
+        await browser.PostFormAsync("/hub/logout", new Dictionary<string, string>());
+        using var after = await browser.Client.GetAsync($"{serversHost}/user/{student}/api/status");
+
+        Assert.True(before.StatusCode == HttpStatusCode.FailedDependency, $"{(int)before.StatusCode}: {await before.Content.ReadAsStringAsync()}");
+        Assert.Contains("missing or invalid credentials", await after.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.NotNull(browser.Cookies.GetCookies(new Uri(serversHost)).FirstOrDefault(c => c.Name == "classhub-user"));
+    }
+
     private List<string> TokenNotesOf(string user)
     {
         var database = new HubDatabase(Path.Combine(hub.Hub.DataDir, "classhub.db"));
