@@ -22,4 +22,10 @@ public interface IUnixAccounts
     bool OwnsPerUser { get; }
 
     Task<Result<HomeAccount>> EnsureAsync(string userName, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The user's account as it is, for reading their files: null when there is none or its home does not exist.
+    /// Creates nothing. Never an account of the system (uid below 1000, or root), whatever its name.
+    /// </summary>
+    HomeAccount? Find(string userName);
 }

@@ -9,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Classhub.Hub.Api;
 
 /// <summary><c>POST /hub/api/users/{name}/tokens</c>: a new API token, shown once.</summary>
-internal sealed class TokenEndpoints(ApiCaller api, UserStore users, TokenStore tokens)
+internal sealed class TokenEndpoints(ApiCaller api, UserStore users, TokenStore tokens, Hosting.HubOptions options)
 {
     public static void Map(IEndpointRouteBuilder app)
     {
@@ -43,7 +43,7 @@ internal sealed class TokenEndpoints(ApiCaller api, UserStore users, TokenStore 
         }
 
         // A token can hold at most what its owner may do: by default it inherits, named scopes must be held by the owner.
-        var ownerScopes = Scopes.ForUser(user.Name, user.User.IsAdmin);
+        var ownerScopes = Scopes.ForUser(user.Name, user.User.IsAdmin, options.AdminAccess);
         // JupyterHub's "self" role scope means the same as inheriting.
         var scopes = request.Scopes is { Count: > 0 } asked ? [.. asked.Select(s => s == "self" ? Scopes.Inherit : s)] : new List<string> { Scopes.Inherit };
         var notHeld = scopes.Where(s => s != Scopes.Inherit && !ownerScopes.Contains(s) && !ownerScopes.Any(o => s.StartsWith(o + "!", StringComparison.Ordinal))).ToList();

@@ -56,17 +56,20 @@ internal sealed class AssignmentStaffEndpoints(
 
     private async Task Push(HttpContext context)
     {
+        // Who is asking is decided from their cookie before a byte of the body is read; only course staff may then send
+        // a body as large as a push (everyone else stays at the hub's small default and is answered at once).
+        if (await Staff(context) is not { } caller)
+        {
+            return;
+        }
+
+        var largest = options.MaxPushBytes + (1 << 20);
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
-            limit.MaxRequestBodySize = options.MaxPushBytes + (1 << 20);
+            limit.MaxRequestBodySize = largest;
         }
 
-        if (context.Request.HasFormContentType)
-        {
-            await context.Request.ReadFormAsync(new FormOptions { MultipartBodyLengthLimit = options.MaxPushBytes + (1 << 20), ValueCountLimit = PushReader.MaxFiles + 16 }, context.RequestAborted);
-        }
-
-        if (await Staff(context) is not { } caller || await forms.ReadAsync(context) is not { } form)
+        if (await forms.ReadAsync(context, new FormOptions { MultipartBodyLengthLimit = largest, ValueCountLimit = PushReader.MaxFiles + 16 }) is not { } form)
         {
             return;
         }

@@ -25,4 +25,10 @@ internal sealed class DevHomeAccounts(string dataDir) : IUnixAccounts
         Directory.CreateDirectory(home);
         return Task.FromResult(Result<HomeAccount>.Success(new HomeAccount(userName, Posix.GetEUid(), Posix.GetEGid(), home)));
     }
+
+    public HomeAccount? Find(string userName)
+    {
+        var home = Path.Combine(HomesFolder, userName);
+        return UserName.Problem(userName) is null && Directory.Exists(home) ? new HomeAccount(userName, Posix.GetEUid(), Posix.GetEGid(), home) : null;
+    }
 }

@@ -20,12 +20,14 @@ internal sealed class CallerResolver
     private readonly TokenStore _tokens;
     private readonly UserStore _users;
     private readonly CourseStore _courses;
+    private readonly bool _adminAccess;
     private readonly ConcurrentDictionary<string, Caller> _bySession = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Caller> _byToken = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Caller>.AlternateLookup<ReadOnlySpan<char>> _byTokenBySpan;
 
-    public CallerResolver(SessionStore sessions, TokenStore tokens, UserStore users, CourseStore courses, ChangeWatcher changes)
+    public CallerResolver(SessionStore sessions, TokenStore tokens, UserStore users, CourseStore courses, ChangeWatcher changes, Hosting.HubOptions options)
     {
+        _adminAccess = options.AdminAccess;
         _courses = courses;
         _sessions = sessions;
         _tokens = tokens;
@@ -70,6 +72,19 @@ internal sealed class CallerResolver
         return caller;
     }
 
+    /// <summary>
+    /// The caller on a user-server host (see UserOrigin), where the hub's session cookie is never sent: a token in the
+    /// request, else the host's own sign-in cookie <paramref name="cookie"/> (a token that can only use servers).
+    /// </summary>
+    public Caller? IdentifyOnUserHost(HttpRequest request, string cookie)
+    {
+        var header = TokenInHeader(request.Headers.Authorization.ToString());
+        return !header.IsEmpty ? FromToken(header)
+            : request.Query["token"].ToString() is { Length: > 0 } q ? FromToken(q)
+            : request.Cookies[cookie] is { Length: > 0 } signedIn ? FromToken(signedIn)
+            : null;
+    }
+
     /// <summary>True when the request presented a token (valid or not).</summary>
     public static bool HasToken(HttpRequest request) => TokenOf(request) is not null;
 
@@ -80,7 +95,7 @@ internal sealed class CallerResolver
         var user = userId is null ? null : _users.FindById(userId.Value);
         return user is null || !MaySignIn(user)
             ? null
-            : new Caller(user.Id, user.Name, user.User.IsAdmin, Scopes.ForUser(user.Name, user.User.IsAdmin), id, null);
+            : new Caller(user.Id, user.Name, user.User.IsAdmin, Scopes.ForUser(user.Name, user.User.IsAdmin, _adminAccess), id, null);
     });
 
     /// <summary>The proxy's path: a cache hit needs no string for the token.</summary>
@@ -96,7 +111,7 @@ internal sealed class CallerResolver
             return null;
         }
 
-        var scopes = stored.Scopes.Contains(Scopes.Inherit) ? Scopes.ForUser(user.Name, user.User.IsAdmin) : stored.Scopes;
+        var scopes = stored.Scopes.Contains(Scopes.Inherit) ? Scopes.ForUser(user.Name, user.User.IsAdmin, _adminAccess) : stored.Scopes;
         return new Caller(user.Id, user.Name, user.User.IsAdmin, scopes, null, stored.Id);
     });
 

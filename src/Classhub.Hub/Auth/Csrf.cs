@@ -32,9 +32,19 @@ internal sealed class Csrf(HubCookies cookies)
         return token;
     }
 
-    /// <summary>True when the request carries a token matching its cookie (form field or header).</summary>
+    /// <summary>
+    /// True when the request carries a token matching its cookie (form field or header), and the browser did not say it
+    /// comes from another origin. A sibling host (user_servers.host under the hub's name) is the same site: SameSite
+    /// cookies go along, and a script there can set a cookie for the hub's domain, so the token alone would not tell.
+    /// Browsers that predate Sec-Fetch-Site (2019-2023) rely on the token alone.
+    /// </summary>
     public static bool IsValid(HttpContext context, string? submitted)
     {
+        if (context.Request.Headers["Sec-Fetch-Site"].ToString() is "same-site" or "cross-site")
+        {
+            return false;
+        }
+
         var cookie = context.Request.Cookies[HubCookies.Csrf];
         submitted ??= context.Request.Headers[HeaderName].ToString();
         return !string.IsNullOrEmpty(cookie) && !string.IsNullOrEmpty(submitted) && Secrets.FixedTimeEquals(cookie, submitted);

@@ -6,8 +6,11 @@ namespace Classhub.Hub.Auth;
 /// <summary>The hub's cookies: the session (HttpOnly, SameSite=Lax, Secure under TLS) and the CSRF token.</summary>
 internal sealed class HubCookies(HubOptions options)
 {
-    public const string Session = "classhub-session";
-    public const string Csrf = "classhub-csrf";
+    /// <summary>Every cookie of the hub's is named with this prefix, so the proxy can keep all of them from users' servers.</summary>
+    public const string Prefix = "classhub-";
+
+    public const string Session = Prefix + "session";
+    public const string Csrf = Prefix + "csrf";
 
     public void SetSession(HttpResponse response, string sessionId) =>
         response.Cookies.Append(Session, sessionId, Options(options.SessionLifetime, SameSiteMode.Lax));

@@ -22,9 +22,14 @@ internal static class Scopes
 
     private static readonly string[] AdminScopes = ["admin-ui", AdminUsers, "admin:servers", AccessServers, Servers, ReadUsers, "list:users", Tokens, UsersActivity, ReadHub, "read:servers", "groups"];
 
-    /// <summary>What a signed-in person may do: everything for an admin, their own things otherwise.</summary>
-    public static IReadOnlyList<string> ForUser(string name, bool admin) => admin
-        ? AdminScopes
+    /// <summary>
+    /// What a signed-in person may do: everything for an admin, their own things otherwise. Using someone else's live
+    /// server (<see cref="AccessServers"/>) is not among an admin's powers unless <paramref name="adminAccess"/>
+    /// (JupyterHub's <c>admin_access</c>): a student's server runs the student's code, and its pages run the student's
+    /// scripts in the browser of whoever opens it.
+    /// </summary>
+    public static IReadOnlyList<string> ForUser(string name, bool admin, bool adminAccess) => admin
+        ? adminAccess ? AdminScopes : [.. AdminScopes.Where(s => s != AccessServers), $"{AccessServers}!user={name}"]
         : [$"{AccessServers}!user={name}", $"{Servers}!user={name}", $"{ReadUsers}!user={name}", $"{Tokens}!user={name}", $"{UsersActivity}!user={name}", $"read:servers!user={name}"];
 
     /// <summary>A server's own token: report activity, and be the OAuth client secret for its owner's server.</summary>

@@ -9,6 +9,7 @@ using Classhub.Hub.Pages;
 using Classhub.Storage.Courses;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -81,7 +82,7 @@ internal sealed class CourseEndpoints(
         foreach (var m in members)
         {
             rows.Append(CultureInfo.InvariantCulture,
-                $"<tr><th scope=\"row\">{Html.E(m.UserName)}</th><td>{Html.E(m.Name ?? "")}</td><td>{Html.E(m.Email ?? "")}</td><td>{CourseId.RoleName(m.Role)}</td><td>{Html.E(m.Section ?? "")}</td><td data-status=\"{CourseId.StatusName(m.Status)}\">{CourseId.StatusName(m.Status)}</td></tr>");
+                $"<tr><th scope=\"row\">{(m.Role == CourseRole.Student ? $"<a href=\"{Html.Attr(StudentFiles.StudentFilesView.Url(m.UserName, [id], folder: true))}\" title=\"Their files in this course\">{Html.E(m.UserName)}</a>" : Html.E(m.UserName))}</th><td>{Html.E(m.Name ?? "")}</td><td>{Html.E(m.Email ?? "")}</td><td>{CourseId.RoleName(m.Role)}</td><td>{Html.E(m.Section ?? "")}</td><td data-status=\"{CourseId.StatusName(m.Status)}\">{CourseId.StatusName(m.Status)}</td></tr>");
         }
 
         var formats = string.Concat(RosterFormatNames.All.Select(f => $"<option value=\"{f}\">{f}</option>"));
@@ -106,7 +107,18 @@ internal sealed class CourseEndpoints(
 
     private async Task Preview(HttpContext context)
     {
-        if (SignedIn(context) is not { } caller || await forms.ReadAsync(context) is not { } form || await StaffCourseAsync(context, caller) is not { } course)
+        // Who is asking is decided before the body is read; only the course's staff may send a roster file.
+        if (SignedIn(context) is not { } caller || await StaffCourseAsync(context, caller) is not { } course)
+        {
+            return;
+        }
+
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = MaxUploadBytes + (1 << 20);
+        }
+
+        if (await forms.ReadAsync(context) is not { } form)
         {
             return;
         }
@@ -156,7 +168,7 @@ internal sealed class CourseEndpoints(
 
     private async Task Apply(HttpContext context)
     {
-        if (SignedIn(context) is not { } caller || await forms.ReadAsync(context) is not { } form || await StaffCourseAsync(context, caller) is not { } course)
+        if (SignedIn(context) is not { } caller || await StaffCourseAsync(context, caller) is not { } course || await forms.ReadAsync(context) is not { } form)
         {
             return;
         }

@@ -46,6 +46,15 @@ internal sealed record HubOptions
 
     public TimeSpan LoginWindow { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// Admins may open other users' live servers (JupyterHub's <c>admin_access</c>); off by default. The executable turns
+    /// it on only with <see cref="UserServersHost"/>, an origin of their own, where their scripts cannot reach the hub's pages.
+    /// </summary>
+    public bool AdminAccess { get; init; }
+
+    /// <summary>user_servers.host: the host name, or <c>{user}.…</c> pattern, users' servers are served from; empty: the hub's own host.</summary>
+    public string UserServersHost { get; init; } = "";
+
     public string LogDir => Path.Combine(DataDir, "logs");
 
     public bool SecureCookies => PublicUrl.Scheme == Uri.UriSchemeHttps;

@@ -12,6 +12,8 @@ using Classhub.Hub.OAuth;
 using Classhub.Hub.Pages;
 using Classhub.Hub.Proxying;
 using Classhub.Hub.Servers;
+using Classhub.Hub.StudentFiles;
+using Classhub.Hub.UserOrigin;
 using Classhub.Hub.Web;
 using Classhub.Storage.Database;
 using Classhub.Storage.Invites;
@@ -20,6 +22,7 @@ using Classhub.Storage.Servers;
 using Classhub.Storage.Sessions;
 using Classhub.Storage.Tokens;
 using Classhub.Storage.Users;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -58,6 +61,7 @@ internal static class HubServiceCollectionExtensions
         services.AddSingleton<HubCookies>();
         services.AddSingleton<Csrf>();
         services.AddSingleton<CallerResolver>();
+        services.AddSingleton<ServerAccess>();
 
         services.AddSingleton<ReadinessProbe>();
         services.AddSingleton<ServerManager>();
@@ -88,14 +92,20 @@ internal static class HubServiceCollectionExtensions
         services.AddSingleton<InviteEndpoints>();
         services.AddSingleton<HomeEndpoints>();
         services.AddSingleton<AdminEndpoints>();
+        services.AddSingleton<StudentFilesAccess>();
+        services.AddSingleton<StudentFilesEndpoints>();
+        services.AddSingleton<UserServerOrigin>();
+        services.AddSingleton<OriginSignIn>();
         services.AddCourses();
         services.AddDatasets(options);
         services.AddAssignments();
         return services;
     }
 
-    public static IEndpointRouteBuilder MapHub(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapHub(this IEndpointRouteBuilder routes)
     {
+        var app = routes.MapGroup("");
+        app.WithMetadata(BodyLimit.Default);
         RootEndpoints.Map(app);
         UsersEndpoints.Map(app);
         ServerEndpoints.Map(app);
@@ -110,10 +120,12 @@ internal static class HubServiceCollectionExtensions
         InviteEndpoints.Map(app);
         HomeEndpoints.Map(app);
         AdminEndpoints.Map(app);
+        StudentFilesEndpoints.Map(app);
+        OriginSignIn.Map(app);
         app.MapCourses();
         app.MapDatasets();
         app.MapAssignments();
         StaticAssets.Map(app);
-        return app;
+        return routes;
     }
 }

@@ -18,7 +18,7 @@ namespace Classhub.Hub.OAuth;
 /// may use a server is sent back to it with a one-time code, which the server trades for an access token using
 /// its own token as the client secret.
 /// </summary>
-internal sealed class OAuthEndpoints(CallerResolver callers, OAuthStore oauth, TokenStore tokens, UserStore users, PageRenderer pages)
+internal sealed class OAuthEndpoints(CallerResolver callers, ServerAccess access, OAuthStore oauth, TokenStore tokens, UserStore users, PageRenderer pages, StudentFiles.StudentFilesEndpoints files)
 {
     private static readonly TimeSpan CodeLifetime = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan AccessTokenLifetime = TimeSpan.FromDays(14);
@@ -49,9 +49,10 @@ internal sealed class OAuthEndpoints(CallerResolver callers, OAuthStore oauth, T
         }
 
         var owner = users.FindById(client.UserId);
-        if (owner is null || !caller.Can(Scopes.AccessServers, owner.Name))
+        if (owner is null || !access.Allows(caller, owner.Name))
         {
-            return pages.Error(context, StatusCodes.Status403Forbidden, "Not your server", "You are signed in as someone who may not use this server.");
+            return (owner is null ? null : files.RefuseLiveServer(context, caller, owner.Name))
+                ?? pages.Error(context, StatusCodes.Status403Forbidden, "Not your server", "You are signed in as someone who may not use this server.");
         }
 
         var code = oauth.CreateCode(client.ClientId, caller.UserId, redirect, client.Scopes, CodeLifetime);

@@ -14,7 +14,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Classhub.Hub.Pages;
 
 /// <summary>The admin page: every user and their server, start/stop, and each server's log.</summary>
-internal sealed class AdminEndpoints(CallerResolver callers, UserStore users, ServerManager servers, PageRenderer pages, HubOptions options, UsageHistory usage, UsageSampler sampler, TimeProvider time)
+internal sealed class AdminEndpoints(CallerResolver callers, ServerAccess access, UserStore users, ServerManager servers, PageRenderer pages, HubOptions options, UsageHistory usage, UsageSampler sampler, TimeProvider time)
 {
     private const int LogTailBytes = 64 * 1024;
 
@@ -27,7 +27,7 @@ internal sealed class AdminEndpoints(CallerResolver callers, UserStore users, Se
 
     private async Task Show(HttpContext context)
     {
-        if (await AdminAsync(context) is null)
+        if (await AdminAsync(context) is not { } admin)
         {
             return;
         }
@@ -42,12 +42,14 @@ internal sealed class AdminEndpoints(CallerResolver callers, UserStore users, Se
             var action = phase == ServerPhase.Stopped
                 ? $"<form method=\"post\" action=\"/hub/spawn/{n}\" class=\"inline\">{csrf}<input type=\"hidden\" name=\"next\" value=\"/hub/admin\"><button type=\"submit\" aria-label=\"Start the server of {n}\">Start</button></form>"
                 : $"<form method=\"post\" action=\"/hub/stop/{n}\" class=\"inline\">{csrf}<button type=\"submit\" class=\"secondary\" aria-label=\"Stop the server of {n}\">Stop</button></form>";
-            var open = phase == ServerPhase.Running ? $" <a href=\"/user/{n}/tree\">Open</a>" : "";
+            // Another user's live server is opened only where the hub allows it; everyone's files are in the viewer.
+            var open = phase == ServerPhase.Running && access.Allows(admin, user.Name) ? $" <a href=\"/user/{n}/tree\">Open</a>" : "";
+            var files = $" <a href=\"{Html.Attr(StudentFiles.StudentFilesView.Url(user.Name, [], folder: true))}\" aria-label=\"Files of {n}\">Files</a>";
             var activity = entry?.LastActivity ?? user.User.LastActivity;
             rows.Append(CultureInfo.InvariantCulture, $"<tr><th scope=\"row\">{Html.E(user.Name)}</th><td>{(user.User.IsAdmin ? "admin" : "")}{(user.User.IsDisabled ? " disabled" : "")}</td>")
                 .Append(CultureInfo.InvariantCulture, $"<td data-phase=\"{phase.ToString().ToLowerInvariant()}\">{phase.ToString().ToLowerInvariant()}</td>")
                 .Append(CultureInfo.InvariantCulture, $"<td>{(activity is { } a ? $"<time datetime=\"{a:O}\">{a:yyyy-MM-dd HH:mm} UTC</time>" : "never")}</td>")
-                .Append(CultureInfo.InvariantCulture, $"<td><div class=\"actions\">{action}{open} <a href=\"/hub/admin/users/{n}/log\">Log</a></div></td></tr>");
+                .Append(CultureInfo.InvariantCulture, $"<td><div class=\"actions\">{action}{open}{files} <a href=\"/hub/admin/users/{n}/log\">Log</a></div></td></tr>");
         }
 
         var body = $"""

@@ -9,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Classhub.Hub.Pages;
 
 /// <summary>Sign in and sign out.</summary>
-internal sealed class LoginEndpoints(LoginPipeline login, PageRenderer pages, FormGuard forms, HubCookies cookies, SessionStore sessions, CallerResolver callers, ExternalLoginEndpoints external, SignInOptions signIn)
+internal sealed class LoginEndpoints(LoginPipeline login, PageRenderer pages, FormGuard forms, HubCookies cookies, SessionStore sessions, CallerResolver callers, ExternalLoginEndpoints external, SignInOptions signIn, UserOrigin.OriginSignIn userHostSignIns)
 {
     public static void Map(IEndpointRouteBuilder app)
     {
@@ -75,6 +75,7 @@ internal sealed class LoginEndpoints(LoginPipeline login, PageRenderer pages, Fo
         if (context.Request.Cookies[HubCookies.Session] is { Length: > 0 } id)
         {
             sessions.Delete(id);
+            userHostSignIns.SignOut(id);
             callers.Invalidate();
         }
 

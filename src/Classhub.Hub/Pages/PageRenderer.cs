@@ -10,10 +10,13 @@ namespace Classhub.Hub.Pages;
 /// </summary>
 internal sealed class PageRenderer(Csrf csrf, CallerResolver callers)
 {
+    private const string DefaultPolicy = "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
     public string CsrfField(HttpContext context) =>
         $"<input type=\"hidden\" name=\"{Csrf.FieldName}\" value=\"{Html.Attr(csrf.TokenFor(context))}\">";
 
-    public Task Render(HttpContext context, string title, string body, int status = StatusCodes.Status200OK, string? head = null)
+    /// <param name="contentSecurityPolicy">A stricter policy for a page that shows content from users (the file viewer); the default allows the hub's own scripts.</param>
+    public Task Render(HttpContext context, string title, string body, int status = StatusCodes.Status200OK, string? head = null, string? contentSecurityPolicy = null)
     {
         var caller = callers.Resolve(context);
         var page = new StringBuilder(4096);
@@ -42,7 +45,7 @@ internal sealed class PageRenderer(Csrf csrf, CallerResolver callers)
         context.Response.ContentType = "text/html; charset=utf-8";
         context.Response.Headers.CacheControl = "no-store";
         context.Response.Headers["X-Frame-Options"] = "DENY";
-        context.Response.Headers["Content-Security-Policy"] = "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+        context.Response.Headers["Content-Security-Policy"] = contentSecurityPolicy ?? DefaultPolicy;
         return context.Response.WriteAsync(page.ToString());
     }
 

@@ -185,7 +185,7 @@ internal sealed partial class ServerManager(
     {
         var name = entry.UserName;
         var (token, _) = tokens.Create(entry.UserId, TokenKind.Server, Scopes.ForServer(name), "server", null, ServerEnvironment.ClientId(name));
-        oauth.SaveClient(ServerEnvironment.ClientId(name), entry.UserId, token, ServerEnvironment.CallbackPath(name), Scopes.AccessTo(name));
+        oauth.SaveClient(ServerEnvironment.ClientId(name), entry.UserId, token, ServerEnvironment.CallbackUrl(name, options), Scopes.AccessTo(name));
         Directory.CreateDirectory(options.LogDir);
         var environment = ServerEnvironment.For(name, token, options);
         var datasetRoot = await shared.PrepareAsync(name, environment, CancellationToken.None);

@@ -14,7 +14,9 @@ internal sealed class UserServerForwarder : IDisposable
 {
     private readonly IHttpForwarder _forwarder;
     private readonly HttpMessageInvoker _client;
-    private readonly UserServerTransformer _transformer;
+    // One transformer per credential rule: chosen per request, so the rule costs no state on the request.
+    private readonly UserServerTransformer _stripping;
+    private readonly UserServerTransformer _forOwner;
     private readonly WebSocketTunnel _tunnel;
     // The route table hands out the same Uri per running server, so its "http://host:port" is built once, not per request.
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<Uri, string> _prefixes = new();
@@ -29,7 +31,8 @@ internal sealed class UserServerForwarder : IDisposable
     public UserServerForwarder(IHttpForwarder forwarder, ProxyOptions options, ILogger<UserServerForwarder> logger)
     {
         _forwarder = forwarder;
-        _transformer = new UserServerTransformer(options.HubCookieName);
+        _stripping = new UserServerTransformer(options, forwardCallersToken: false);
+        _forOwner = new UserServerTransformer(options, forwardCallersToken: true);
         var pool = new SocketsHttpHandler
         {
             UseProxy = false,
@@ -44,21 +47,26 @@ internal sealed class UserServerForwarder : IDisposable
             MaxConnectionsPerServer = int.MaxValue,
         };
         _client = new HttpMessageInvoker(pool);
-        _tunnel = new WebSocketTunnel(_transformer, pool.ConnectTimeout, _requestConfig.ActivityTimeout!.Value, Forward, logger);
+        _tunnel = new WebSocketTunnel(pool.ConnectTimeout, _requestConfig.ActivityTimeout!.Value, Forward, logger);
     }
 
-    /// <summary>Forwards the request; returns the forwarder's error (None on success). The forwarder answers 502 (504 on timeout) itself when nothing was sent yet.</summary>
-    public ValueTask<ForwarderError> ForwardAsync(HttpContext context, Uri target)
+    /// <summary>
+    /// Forwards the request; returns the forwarder's error (None on success). The forwarder answers 502 (504 on timeout)
+    /// itself when nothing was sent yet. Hub cookies never reach the server; the caller's token (Authorization header,
+    /// <c>token</c> query parameter) does only when <paramref name="callerOwnsServer"/>.
+    /// </summary>
+    public ValueTask<ForwarderError> ForwardAsync(HttpContext context, Uri target, bool callerOwnsServer = false)
     {
         var prefix = _prefixes.GetValue(target, static t => t.GetLeftPart(UriPartial.Authority));
-        return WebSocketTunnel.Takes(context) ? _tunnel.ForwardAsync(context, prefix) : Forward(context, prefix);
+        var transformer = callerOwnsServer ? _forOwner : _stripping;
+        return WebSocketTunnel.Takes(context) ? _tunnel.ForwardAsync(context, prefix, transformer) : Forward(context, prefix, transformer);
     }
 
-    private ValueTask<ForwarderError> Forward(HttpContext context, string prefix) => _forwarder.SendAsync(context, prefix, _client, _requestConfig, _transformer);
+    private ValueTask<ForwarderError> Forward(HttpContext context, string prefix, HttpTransformer transformer) => _forwarder.SendAsync(context, prefix, _client, _requestConfig, transformer);
 
     public void Dispose() => _client.Dispose();
 }
 
 /// <summary>Proxy settings.</summary>
-/// <param name="HubCookieName">The hub's session cookie, stripped from every forwarded request.</param>
-internal sealed record ProxyOptions(string HubCookieName);
+/// <param name="HubCookiePrefix">What the names of the hub's cookies start with (any case); every such cookie is stripped from every forwarded request.</param>
+internal sealed record ProxyOptions(string HubCookiePrefix);

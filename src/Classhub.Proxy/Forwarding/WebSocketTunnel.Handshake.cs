@@ -19,14 +19,14 @@ internal sealed partial class WebSocketTunnel
     /// The server's 101 and what came with it (the upgrade's response headers already set on the client's response);
     /// no socket and no error when the server answered otherwise; no socket and the error (answered) when it failed.
     /// </summary>
-    private async Task<(Socket? Server, byte[] Early, ForwarderError? Error)> HandshakeAsync(HttpContext context, string destinationPrefix, bool overHttp2)
+    private async Task<(Socket? Server, byte[] Early, ForwarderError? Error)> HandshakeAsync(HttpContext context, string destinationPrefix, HttpTransformer transformer, bool overHttp2)
     {
         Socket? server = null;
         try
         {
             using var handshake = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
             handshake.CancelAfter(handshakeTimeout);
-            using var request = await UpstreamRequestAsync(context, destinationPrefix, overHttp2, handshake.Token);
+            using var request = await UpstreamRequestAsync(context, destinationPrefix, transformer, overHttp2, handshake.Token);
             var head = WebSocketHandshake.RequestHead(request);
             server = await WebSocketHandshake.ConnectAsync(request.RequestUri!, connectTimeout, handshake.Token);
             await WebSocketHandshake.SendAllAsync(server, head, handshake.Token);
@@ -68,12 +68,12 @@ internal sealed partial class WebSocketTunnel
         }
     }
 
-    private async Task<HttpRequestMessage> UpstreamRequestAsync(HttpContext context, string destinationPrefix, bool overHttp2, CancellationToken cancellationToken)
+    private static async Task<HttpRequestMessage> UpstreamRequestAsync(HttpContext context, string destinationPrefix, HttpTransformer transformer, bool overHttp2, CancellationToken cancellationToken)
     {
         var request = new HttpRequestMessage { Method = HttpMethod.Get, Version = HttpVersion.Version11 };
         try
         {
-            // The same headers YARP would send (browser Host, X-Forwarded-*, no hub cookie); it leaves out Connection and Upgrade.
+            // The same headers YARP would send (browser Host, X-Forwarded-*, no hub credential); it leaves out Connection and Upgrade.
             await transformer.TransformRequestAsync(context, request, destinationPrefix, cancellationToken);
             request.RequestUri ??= RequestUtilities.MakeDestinationAddress(destinationPrefix, context.Request.Path, context.Request.QueryString);
             request.Headers.Remove("Connection");

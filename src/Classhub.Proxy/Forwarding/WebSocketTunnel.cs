@@ -24,10 +24,9 @@ namespace Classhub.Proxy.Forwarding;
 /// side closes it (a culled or stopped server closes all of its sockets; TCP keep-alive finds browsers that vanished).
 /// </summary>
 internal sealed partial class WebSocketTunnel(
-    HttpTransformer transformer,
     TimeSpan connectTimeout,
     TimeSpan handshakeTimeout,
-    Func<HttpContext, string, ValueTask<ForwarderError>> refused,
+    Func<HttpContext, string, HttpTransformer, ValueTask<ForwarderError>> refused,
     ILogger logger)
 {
     /// <summary>A WebSocket handshake: an HTTP/1.1 GET asking to upgrade to <c>websocket</c> without a body, or an HTTP/2 extended CONNECT for <c>websocket</c>.</summary>
@@ -47,14 +46,15 @@ internal sealed partial class WebSocketTunnel(
     }
 
     /// <summary>Opens the tunnel and relays (<see cref="WebSocketRelay"/>), on the HTTP layer's upgraded stream or, where the connection allows it, after handing the connection off.</summary>
-    public async ValueTask<ForwarderError> ForwardAsync(HttpContext context, string destinationPrefix)
+    /// <param name="transformer">Shapes the handshake sent to the server, as it shapes an ordinary request (and the refused one, forwarded again).</param>
+    public async ValueTask<ForwarderError> ForwardAsync(HttpContext context, string destinationPrefix, HttpTransformer transformer)
     {
         var connect = context.Features.Get<IHttpExtendedConnectFeature>();
         var overHttp2 = connect?.IsExtendedConnect == true;
-        var (server, early, error) = await HandshakeAsync(context, destinationPrefix, overHttp2);
+        var (server, early, error) = await HandshakeAsync(context, destinationPrefix, transformer, overHttp2);
         if (server is null)
         {
-            return error ?? await refused(context, destinationPrefix);
+            return error ?? await refused(context, destinationPrefix, transformer);
         }
 
         ProbeWhenIdle(context);

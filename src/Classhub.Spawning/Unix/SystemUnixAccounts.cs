@@ -13,6 +13,9 @@ namespace Classhub.Spawning.Unix;
 /// </summary>
 internal sealed class SystemUnixAccounts(LocalProcessSpawnerOptions options, IProcessRunner runner, ILogger<SystemUnixAccounts> logger) : IUnixAccounts
 {
+    /// <summary>Debian's first uid for people (adduser.conf FIRST_UID); below it are the system's own accounts.</summary>
+    private const uint FirstUserId = 1000;
+
     private readonly UnixAccountProvisioner _provisioner = new(options, runner, logger);
 
     public bool OwnsPerUser => true;
@@ -33,4 +36,9 @@ internal sealed class SystemUnixAccounts(LocalProcessSpawnerOptions options, IPr
 
         return Result<HomeAccount>.Success(new HomeAccount(account.Name, account.Uid, account.Gid, account.Home));
     }
+
+    public HomeAccount? Find(string userName) =>
+        UserName.Problem(userName) is null && UnixAccounts.FindByName(userName) is { Uid: >= FirstUserId } account && Directory.Exists(account.Home)
+            ? new HomeAccount(account.Name, account.Uid, account.Gid, account.Home)
+            : null;
 }

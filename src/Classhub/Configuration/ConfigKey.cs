@@ -9,6 +9,7 @@ internal enum ConfigType
     Seconds,
     Integer,
     TextList,
+    Boolean,
 }
 
 /// <summary>One documented configuration key: its dotted name, type, default (as JSON) and what it does.</summary>

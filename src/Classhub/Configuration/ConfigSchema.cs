@@ -62,6 +62,10 @@ internal static class ConfigSchema
         new("auth.github.team", ConfigType.Text, "\"\"", "With auth.github.org: only members of this team (slug)."),
         new("auth.github.url", ConfigType.Url, "\"https://github.com\"", "GitHub's web address (GitHub Enterprise Server: your server)."),
         new("auth.github.api_url", ConfigType.Url, "\"https://api.github.com\"", "GitHub's REST API (GitHub Enterprise Server: https://HOST/api/v3)."),
+        // Users' servers and staff (issue 23): a server runs its owner's code and its pages run its owner's scripts, so by
+        // default nobody else opens it; staff look at students' files in the hub's read-only viewer.
+        new("user_servers.host", ConfigType.Text, "\"\"", "Serve users' servers from a host name of their own, apart from the hub's pages, e.g. \"users.hub.example.edu\", or one per user: \"{user}.users.hub.example.edu\". The name(s) must resolve to this machine; with tls.mode \"auto\" a single name is added to the certificate, a {user} pattern needs a wildcard certificate (tls.mode \"manual\"). Empty: servers are at /user/NAME/ on the hub's own host."),
+        new("admin_access", ConfigType.Boolean, "false", "Let admins open and use other users' live servers (JupyterHub's admin_access). Needs user_servers.host: on the hub's own host a student's scripts would run with the admin's hub session."),
         // Assignments (issue 6)
         new("assignments.max_push_mb", ConfigType.Integer, "1024", "Largest assignment push (folder or unpacked .zip) in MB; a bigger push is refused whole."),
         new("assignments.max_submission_mb", ConfigType.Integer, "200", "Largest submission snapshot in MB (the files' sizes when the hub opens them; no more than that is copied); a bigger one is refused."),

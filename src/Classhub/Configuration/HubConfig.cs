@@ -82,6 +82,8 @@ internal sealed class HubConfig
 
     public TimeSpan Seconds(string key) => TimeSpan.FromSeconds(Get(key).GetInt32());
 
+    public bool Boolean(string key) => Get(key).GetBoolean();
+
     /// <summary>The effective value as JSON (for <c>config get</c>).</summary>
     public string Json(string key) => Get(key).GetRawText();
 
@@ -139,6 +141,8 @@ internal sealed class HubConfig
         {
             case ConfigType.Seconds or ConfigType.Integer:
                 return value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var n) && n >= 0 ? null : "must be a whole number, 0 or more";
+            case ConfigType.Boolean:
+                return value.ValueKind is JsonValueKind.True or JsonValueKind.False ? null : "must be true or false";
             case ConfigType.TextList:
                 return value.ValueKind == JsonValueKind.Array && value.EnumerateArray().All(e => e.ValueKind == JsonValueKind.String) ? null : "must be a list of strings like [\"a\", \"b\"]";
             case ConfigType.Choice:
@@ -171,6 +175,9 @@ internal sealed class HubConfig
                 }
 
                 json = n.ToString(CultureInfo.InvariantCulture);
+                break;
+            case ConfigType.Boolean:
+                json = text.Trim().ToLowerInvariant();
                 break;
             case ConfigType.TextList:
                 var items = text.TrimStart().StartsWith('[')

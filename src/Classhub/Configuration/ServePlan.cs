@@ -65,6 +65,12 @@ internal sealed record ServePlan
 
     public int TasksLimit { get; init; }
 
+    /// <summary>user_servers.host: the host name (or {user} pattern) users' servers are served from; empty: the hub's own.</summary>
+    public string UserServersHost { get; init; } = "";
+
+    /// <summary>admin_access: admins may use others' servers (only with <see cref="UserServersHost"/>).</summary>
+    public bool AdminAccess { get; init; }
+
     /// <summary>Slurm courses: how to reach Slurm and the hub-wide job settings.</summary>
     public SlurmSpawnerOptions Slurm { get; init; } = new();
 
@@ -96,6 +102,11 @@ internal sealed record ServePlan
             {
                 yield return new ConfigProblem($"{where}, key '{key}'", $"'{config.Text(key)}' is not an address:port", "write it like 0.0.0.0:443 or [::]:443");
             }
+        }
+
+        foreach (var problem in UserServerProblems(config, where))
+        {
+            yield return problem;
         }
 
         if (SlurmDefaults(config).Problem() is { } slurmProblem)
@@ -162,7 +173,7 @@ internal sealed record ServePlan
             HttpsEndpoint = https,
             InternalUrl = internalUrl,
             PublicUrl = publicUrl,
-            Domains = domain.Length > 0 ? [domain, .. config.TextList("extra_domains")] : [],
+            Domains = domain.Length > 0 ? [domain, .. config.TextList("extra_domains"), .. CertificateNameOf(config.Text("user_servers.host"))] : [],
             Email = config.Text("tls.email"),
             AcmeDirectory = config.Text("acme.directory"),
             CaRoot = config.Text("acme.ca_root"),
@@ -177,7 +188,52 @@ internal sealed record ServePlan
             CpuLimit = config.Text("spawner.cpu_limit"),
             TasksLimit = config.Integer("spawner.tasks_limit"),
             Slurm = SlurmFrom(config, internalUrl),
+            UserServersHost = config.Text("user_servers.host"),
+            AdminAccess = config.Boolean("admin_access"),
         }, []);
+    }
+
+    /// <summary>The user-server host on the hub's certificate: a single name is; a {user} pattern is not (it needs a wildcard, tls.mode "manual").</summary>
+    private static IEnumerable<string> CertificateNameOf(string userServersHost) =>
+        userServersHost.Length > 0 && !userServersHost.Contains('{', StringComparison.Ordinal) ? [userServersHost.ToLowerInvariant()] : [];
+
+    /// <summary>user_servers.host and admin_access: a name that is not the hub's, a certificate that can cover it, and admin_access only with it.</summary>
+    private static IEnumerable<ConfigProblem> UserServerProblems(HubConfig config, string where)
+    {
+        var host = config.Text("user_servers.host");
+        if (config.Boolean("admin_access") && host.Length == 0)
+        {
+            yield return new ConfigProblem(
+                $"{where}, key 'admin_access'",
+                "admins would open students' servers on the hub's own host, where a student's scripts act on the hub with the admin's session",
+                "set user_servers.host to a host name of their own first (e.g. \"users.hub.example.edu\", or \"{user}.users.hub.example.edu\"; see docs/user-servers.md), or leave admin_access false: staff look at students' files in the viewer (/hub/users/NAME/files/)");
+        }
+
+        if (Hub.UserOrigin.UserServerHost.Problem(host) is { } problem)
+        {
+            yield return new ConfigProblem($"{where}, key 'user_servers.host'", problem, "write a host name, e.g. \"users.hub.example.edu\"");
+            yield break;
+        }
+
+        if (Hub.UserOrigin.UserServerHost.Parse(host) is not { } parsed)
+        {
+            yield break;
+        }
+
+        var hubHosts = new[] { config.Text("domain"), config.Text("public_url") is { Length: > 0 } url ? new Uri(url).Host : "" };
+        if (!parsed.PerUser && hubHosts.Any(h => string.Equals(h, host, StringComparison.OrdinalIgnoreCase)))
+        {
+            yield return new ConfigProblem($"{where}, key 'user_servers.host'", $"'{host}' is the hub's own host", "use a second name that resolves to this machine, e.g. \"users.hub.example.edu\"");
+        }
+
+        var mode = config.Text("tls.mode");
+        if (parsed.PerUser && (mode == "self-signed" || (mode == "auto" && config.Text("domain").Length > 0)))
+        {
+            yield return new ConfigProblem(
+                $"{where}, key 'user_servers.host'",
+                $"one host per user needs a wildcard certificate for *{host[Hub.UserOrigin.UserServerHost.UserLabel.Length..]}, and Let's Encrypt's http-01 challenge (tls.mode \"auto\") cannot issue one",
+                "get a wildcard certificate (DNS-01, or your CA) and set tls.mode \"manual\" with tls.cert and tls.key, or use one host name for all servers (\"users.hub.example.edu\")");
+        }
     }
 
     private static SlurmJobSettings SlurmDefaults(HubConfig config) => new(

@@ -71,7 +71,7 @@ internal static class HubHost
             return CommandLine.Failed;
         }
 
-        builder.Services.AddUserServerProxy(new ProxyOptions(Hub.Auth.HubCookies.Session));
+        builder.Services.AddUserServerProxy(new ProxyOptions(Hub.Auth.HubCookies.Prefix));
         builder.Services.AddSpawner(options, plan.SpawnerKind, SpawnerLimits.Parse(plan.MemoryLimit, plan.CpuLimit, plan.TasksLimit, out var limitsProblem) ?? throw new InvalidOperationException(limitsProblem), plan.Slurm);
         builder.Services.AddDatasetMounts();
         builder.Services.AddAssignmentHomes(plan.DataDir, config);
@@ -127,6 +127,8 @@ internal static class HubHost
         IdleTimeout = plan.IdleTimeout,
         CullInterval = plan.CullInterval,
         StartTimeout = plan.StartTimeout,
+        UserServersHost = plan.UserServersHost,
+        AdminAccess = plan.AdminAccess,
     };
 
     private static void AddTls(WebApplicationBuilder builder, ServePlan plan)

@@ -10,8 +10,8 @@ public sealed class ServerAddressEndpointsTests
     {
         Assert.True(Scopes.Allows(Scopes.ForServer("alice"), Scopes.ServerAddress, "alice"));
         Assert.False(Scopes.Allows(Scopes.ForServer("alice"), Scopes.ServerAddress, "bob"));
-        Assert.False(Scopes.Allows(Scopes.ForUser("alice", admin: false), Scopes.ServerAddress, "alice"));
-        Assert.False(Scopes.Allows(Scopes.ForUser("root-admin", admin: true), Scopes.ServerAddress, "alice"));
+        Assert.False(Scopes.Allows(Scopes.ForUser("alice", admin: false, adminAccess: false), Scopes.ServerAddress, "alice"));
+        Assert.False(Scopes.Allows(Scopes.ForUser("root-admin", admin: true, adminAccess: true), Scopes.ServerAddress, "alice"));
     }
 
     [Theory]

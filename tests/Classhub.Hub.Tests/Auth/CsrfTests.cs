@@ -35,6 +35,21 @@ public sealed class CsrfTests
         Assert.True(Csrf.IsValid(context, null));
     }
 
+    [Theory]
+    [InlineData("same-origin", true)]
+    [InlineData("none", true)]
+    [InlineData("same-site", false)]
+    [InlineData("cross-site", false)]
+    public void IsValid_MatchingToken_OnlyWhenTheBrowserSaysItIsNotFromAnotherOrigin(string site, bool expected)
+    {
+        // A sibling host (users.hub.example.edu) is the same site, and its scripts can set a cookie for the hub's domain.
+        var token = Secrets.New();
+        var context = WithCookie(token);
+        context.Request.Headers["Sec-Fetch-Site"] = site;
+
+        Assert.Equal(expected, Csrf.IsValid(context, token));
+    }
+
     [Fact]
     public void IsValid_FieldDiffersFromCookie_IsFalse()
     {

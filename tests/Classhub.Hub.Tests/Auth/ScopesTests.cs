@@ -47,7 +47,7 @@ public sealed class ScopesTests
     [Fact]
     public void ForUser_Student_GrantsOnlyOwnThings()
     {
-        var held = Scopes.ForUser("alice", admin: false);
+        var held = Scopes.ForUser("alice", admin: false, adminAccess: false);
 
         Assert.True(Scopes.Allows(held, Scopes.AccessServers, "alice"));
         Assert.True(Scopes.Allows(held, Scopes.Servers, "alice"));
@@ -56,9 +56,20 @@ public sealed class ScopesTests
     }
 
     [Fact]
-    public void ForUser_Admin_GrantsEveryonesServers()
+    public void ForUser_Admin_ManagesEveryone_ButUsesOnlyTheirOwnServer()
     {
-        var held = Scopes.ForUser("root-teacher", admin: true);
+        var held = Scopes.ForUser("root-teacher", admin: true, adminAccess: false);
+
+        Assert.False(Scopes.Allows(held, Scopes.AccessServers, "bob"));
+        Assert.True(Scopes.Allows(held, Scopes.AccessServers, "root-teacher"));
+        Assert.True(Scopes.Allows(held, Scopes.AdminUsers, "bob"));
+        Assert.True(Scopes.Allows(held, Scopes.Servers, "bob"));
+    }
+
+    [Fact]
+    public void ForUser_AdminWithAdminAccess_UsesEveryonesServers()
+    {
+        var held = Scopes.ForUser("root-teacher", admin: true, adminAccess: true);
 
         Assert.True(Scopes.Allows(held, Scopes.AccessServers, "bob"));
         Assert.True(Scopes.Allows(held, Scopes.AdminUsers, "bob"));

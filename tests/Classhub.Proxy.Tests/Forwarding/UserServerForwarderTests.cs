@@ -18,7 +18,7 @@ namespace Classhub.Proxy.Forwarding.Tests;
 /// </summary>
 public sealed class UserServerForwarderTests : IClassFixture<UserServerForwarderTests.Servers>
 {
-    private const string HubCookie = "classhub-session";
+    private const string HubCookiePrefix = "classhub-";
     private readonly Servers _servers;
 
     public UserServerForwarderTests(Servers servers) => _servers = servers;
@@ -72,6 +72,74 @@ public sealed class UserServerForwarderTests : IClassFixture<UserServerForwarder
         var seen = await _servers.SendAsync(request);
 
         Assert.Equal("", seen["cookie"]);
+    }
+
+    [Theory]
+    [InlineData("?token=hub-secret-value", "")]
+    [InlineData("?a=1&token=hub-secret-value&b=2", "?a=1&b=2")]
+    [InlineData("?TOKEN=hub-secret-value&a=1", "?a=1")]
+    [InlineData("?%74oken=hub-secret-value&a=1", "?a=1")]
+    [InlineData("?a=1&to%6Ben=hub-secret-value", "?a=1")]
+    [InlineData("?token&a=token", "?a=token")]
+    [InlineData("?tokens=1&my_token=2", "?tokens=1&my_token=2")]
+    public async Task ForwardAsync_TokenQueryParameter_NeverReachesTheServer(string query, string expected)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, _servers.Front + "user/alice/api/contents" + query);
+
+        var seen = await _servers.SendAsync(request);
+
+        Assert.Equal(expected, seen["query"]);
+        Assert.Equal("/user/alice/api/contents", seen["path"]);
+    }
+
+    [Fact]
+    public async Task ForwardAsync_HubCredentials_AuthorizationEveryHubCookieAndTheCsrfHeader_AreStripped()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, _servers.Front + "user/alice/api/contents?type=notebook")
+        {
+            Content = new StringContent("{}", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.TryAddWithoutValidation("Authorization", "token hub-secret-value");
+        request.Headers.TryAddWithoutValidation("X-CSRF-Token", "hub-csrf-value");
+        request.Headers.TryAddWithoutValidation("Cookie", "_xsrf=2|abc; classhub-csrf=hub-csrf-value; CLASSHUB-Session=hub-secret-value; classhub-anything=x; jupyterhub-user-alice=ok");
+
+        var seen = await _servers.SendAsync(request);
+
+        Assert.Equal("", seen["authorization"]);
+        Assert.Equal("", seen["x-csrf-token"]);
+        Assert.Equal("_xsrf=2|abc; jupyterhub-user-alice=ok", seen["cookie"]);
+        Assert.Equal("?type=notebook", seen["query"]);
+        Assert.Equal("{}", seen["body"]);
+    }
+
+    [Fact]
+    public async Task ForwardAsync_WebSocket_HubCredentialsAreStrippedFromTheHandshake()
+    {
+        using var socket = new ClientWebSocket();
+        socket.Options.SetRequestHeader("Cookie", "classhub-csrf=hub-csrf-value; _xsrf=x9; classhub-session=hub-secret-value");
+        socket.Options.SetRequestHeader("Authorization", "token hub-secret-value");
+        var front = new UriBuilder(_servers.Front) { Scheme = "ws", Path = "/user/alice/api/kernels/k9/creds", Query = "session_id=s1&token=hub-secret-value" }.Uri;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+
+        await socket.ConnectAsync(front, timeout.Token);
+        var hello = await ReceiveText(socket, timeout.Token);
+        await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", timeout.Token);
+
+        Assert.Equal("authorization= query=?session_id=s1 cookie=_xsrf=x9", hello);
+    }
+
+    [Fact]
+    public async Task ForwardAsync_CallerOwnsTheServer_TheirTokenPasses_HubCookiesStillDoNot()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, _servers.Front + "owner/user/alice/api/status?token=alices-own");
+        request.Headers.TryAddWithoutValidation("Authorization", "token alices-own");
+        request.Headers.TryAddWithoutValidation("Cookie", "classhub-session=hub-secret-value; _xsrf=x");
+
+        var seen = await _servers.SendAsync(request);
+
+        Assert.Equal("token alices-own", seen["authorization"]);
+        Assert.Equal("?token=alices-own", seen["query"]);
+        Assert.Equal("_xsrf=x", seen["cookie"]);
     }
 
     [Fact]
@@ -375,7 +443,7 @@ public sealed class UserServerForwarderTests : IClassFixture<UserServerForwarder
 
             // The front as the hub listens: connections that may carry a WebSocket are handed off after the 101.
             _front = await StartFrontAsync(o => o.Use(ConnectionHandoff.Middleware), context => Forward(context, backendUri, deadUri, rawUri));
-            _forwarder = new UserServerForwarder(_front.Services.GetRequiredService<IHttpForwarder>(), new ProxyOptions(HubCookie), Microsoft.Extensions.Logging.Abstractions.NullLogger<UserServerForwarder>.Instance);
+            _forwarder = new UserServerForwarder(_front.Services.GetRequiredService<IHttpForwarder>(), new ProxyOptions(HubCookiePrefix), Microsoft.Extensions.Logging.Abstractions.NullLogger<UserServerForwarder>.Instance);
             Front = new Uri(_front.Urls.Single());
 
             // The same forwarding without the hand-off: the tunnel relays on the HTTP layer's upgraded stream.
@@ -423,6 +491,13 @@ public sealed class UserServerForwarderTests : IClassFixture<UserServerForwarder
             {
                 context.Request.Path = rawRest;
                 await _forwarder!.ForwardAsync(context, rawUri);
+                return;
+            }
+
+            if (context.Request.Path.StartsWithSegments("/owner", out var ownerRest))
+            {
+                context.Request.Path = ownerRest;
+                await _forwarder!.ForwardAsync(context, backendUri, callerOwnsServer: true);
                 return;
             }
 
@@ -503,6 +578,16 @@ public sealed class UserServerForwarderTests : IClassFixture<UserServerForwarder
                 return;
             }
 
+            if (context.WebSockets.IsWebSocketRequest && request.Path.Value!.EndsWith("/creds", StringComparison.Ordinal))
+            {
+                using var creds = await context.WebSockets.AcceptWebSocketAsync();
+                var seen = Encoding.UTF8.GetBytes($"authorization={request.Headers.Authorization} query={request.QueryString} cookie={request.Headers.Cookie}");
+                await creds.SendAsync(seen, WebSocketMessageType.Text, endOfMessage: true, context.RequestAborted);
+                await creds.ReceiveAsync(new byte[64], context.RequestAborted);
+                await creds.CloseAsync(WebSocketCloseStatus.NormalClosure, null, context.RequestAborted);
+                return;
+            }
+
             if (context.WebSockets.IsWebSocketRequest)
             {
                 using var socket = await context.WebSockets.AcceptWebSocketAsync();
@@ -534,6 +619,8 @@ public sealed class UserServerForwarderTests : IClassFixture<UserServerForwarder
                 ["x-forwarded-for"] = request.Headers["X-Forwarded-For"].ToString(),
                 ["x-forwarded-proto"] = request.Headers["X-Forwarded-Proto"].ToString(),
                 ["x-forwarded-host"] = request.Headers["X-Forwarded-Host"].ToString(),
+                ["authorization"] = request.Headers.Authorization.ToString(),
+                ["x-csrf-token"] = request.Headers["X-CSRF-Token"].ToString(),
                 ["body"] = body,
             };
             context.Response.ContentType = "text/plain";

@@ -58,6 +58,17 @@ public sealed class HubConfigTests
     }
 
     [Fact]
+    public void Parse_BooleanKeyWithAString_IsAProblemNamingTheKey()
+    {
+        var config = HubConfig.Parse(null, "{\"admin_access\": \"true\"}");
+
+        var problem = Assert.Single(config.Problems);
+        Assert.Contains("admin_access", problem.Where, StringComparison.Ordinal);
+        Assert.Contains("must be true or false", problem.Message, StringComparison.Ordinal);
+        Assert.False(config.Boolean("admin_access"));
+    }
+
+    [Fact]
     public void Parse_CommentsAndTrailingCommas_AreAllowed()
     {
         var config = HubConfig.Parse(null, "// hi\n{ /* a */ \"domain\": \"hub.example.edu\", }");
@@ -70,6 +81,8 @@ public sealed class HubConfigTests
     [InlineData("idle_timeout", "90", "90")]
     [InlineData("extra_domains", "a.example.edu, b.example.edu", "[\"a.example.edu\",\"b.example.edu\"]")]
     [InlineData("tls.mode", "manual", "\"manual\"")]
+    [InlineData("admin_access", "True", "true")]
+    [InlineData("user_servers.host", "{user}.users.hub.example.edu", "\"{user}.users.hub.example.edu\"")]
     public void FromCommandLine_ValidText_GivesJson(string key, string text, string json)
     {
         var (value, problem) = HubConfig.FromCommandLine(ConfigSchema.Find(key)!, text);
@@ -83,6 +96,7 @@ public sealed class HubConfigTests
     [InlineData("tls.mode", "letsencrypt")]
     [InlineData("acme.directory", "not a url")]
     [InlineData("data_dir", "relative/path")]
+    [InlineData("admin_access", "yes")]
     public void FromCommandLine_InvalidText_GivesProblem(string key, string text)
     {
         var (value, problem) = HubConfig.FromCommandLine(ConfigSchema.Find(key)!, text);

@@ -32,6 +32,51 @@ public sealed class ServePlanTests
     }
 
     [Fact]
+    public void From_AdminAccessWithoutUserServersHost_IsRefusedWithTheFix()
+    {
+        var (plan, problems) = ServePlan.From(NoFlags, HubConfig.Parse("/etc/classhub/classhub.json", "{\"admin_access\": true}"));
+
+        Assert.Null(plan);
+        var problem = Assert.Single(problems);
+        Assert.Contains("admin_access", problem.Where, StringComparison.Ordinal);
+        Assert.Contains("user_servers.host", problem.Fix, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void From_UserServersHost_IsOnTheCertificate_AndAdminAccessAllowed()
+    {
+        var (plan, problems) = ServePlan.From(NoFlags, HubConfig.Parse(null, "{\"domain\": \"hub.example.edu\", \"user_servers\": {\"host\": \"Users.Hub.Example.edu\"}, \"admin_access\": true}"));
+
+        Assert.Empty(problems);
+        Assert.Equal(["hub.example.edu", "users.hub.example.edu"], plan!.Domains);
+        Assert.True(plan.AdminAccess);
+        Assert.Equal("Users.Hub.Example.edu", plan.UserServersHost);
+    }
+
+    [Theory]
+    [InlineData("{\"domain\": \"hub.example.edu\", \"user_servers\": {\"host\": \"{user}.users.hub.example.edu\"}}", "wildcard certificate")]
+    [InlineData("{\"tls\": {\"mode\": \"self-signed\"}, \"user_servers\": {\"host\": \"{user}.users.hub.example.edu\"}}", "wildcard certificate")]
+    [InlineData("{\"domain\": \"hub.example.edu\", \"user_servers\": {\"host\": \"hub.example.edu\"}}", "the hub's own host")]
+    [InlineData("{\"user_servers\": {\"host\": \"https://users.example.edu/\"}}", "not a host name")]
+    [InlineData("{\"user_servers\": {\"host\": \"users.{user}.example.edu\"}}", "whole first label")]
+    public void From_UserServersHostThatCannotWork_IsRefused(string json, string why)
+    {
+        var (plan, problems) = ServePlan.From(NoFlags, HubConfig.Parse(null, json));
+
+        Assert.Null(plan);
+        Assert.Contains(problems, p => p.Where.Contains("user_servers.host", StringComparison.Ordinal) && p.Message.Contains(why, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void From_UserServersHostPattern_WithManualTlsOrPlainHttp_IsFine()
+    {
+        var (plan, problems) = ServePlan.From(NoFlags, HubConfig.Parse(null, "{\"user_servers\": {\"host\": \"{user}.users.hub.example.edu\"}}"));
+
+        Assert.Empty(problems);
+        Assert.Empty(plan!.Domains);
+    }
+
+    [Fact]
     public void From_DevFlag_PlainLoopbackEvenWithDomain()
     {
         var (plan, _) = ServePlan.From(NoFlags with { Dev = true }, HubConfig.Parse(null, "{\"domain\": \"hub.example.edu\"}"));
