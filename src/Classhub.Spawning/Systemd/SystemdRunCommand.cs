@@ -1,5 +1,8 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Classhub.Core.Servers;
+using Classhub.Spawning.LocalProcess;
+using Classhub.Spawning.Unix;
 
 namespace Classhub.Spawning.Systemd;
 
@@ -12,16 +15,28 @@ namespace Classhub.Spawning.Systemd;
 /// restart or upgrade. It stays loaded after a failure (no --collect) so Poll can read the exit status; Stop
 /// clears it with reset-failed.
 /// </para>
+/// <para>
+/// Datasets are not BindReadOnlyPaths onto <c>~/datasets</c>: systemd resolves that path inside the student's home as
+/// root when the unit starts, follows a symlink there (mounting the tree over its target) and even makes a missing
+/// target anywhere, as root (seen with systemd 252). Instead the unit gets its own mount namespace
+/// (PrivateMounts=yes: a slave of the host's, so datasets the hub adds later still arrive) and, before the server, the
+/// local-process spawner's descriptor-only step (<see cref="Datasets.DatasetsMountStep"/>) runs in it as root:
+/// <c>ExecStartPre=!</c> runs with root's credentials but inside the unit's namespace.
+/// </para>
 /// </summary>
-internal static class SystemdRunCommand
+internal static partial class SystemdRunCommand
 {
+    /// <summary>Null when <paramref name="word"/> can go on an Exec line as it is (no quoting, no $ or % expansion); else why not.</summary>
+    public static string? ExecWordProblem(string word) =>
+        PlainWord().IsMatch(word) ? null : $"'{word}' has characters that a systemd command line would expand or split (use letters, digits and _ . / : + @ -)";
+
     public static IReadOnlyList<string> Build(
         string unit,
         string user,
-        string unixUser,
-        string home,
+        UnixAccount account,
         ResourceLimits limits,
-        IReadOnlyList<Dataset> datasets,
+        string? datasetRoot,
+        string helperPath,
         string environmentFile,
         string logPath,
         string programPath,
@@ -34,7 +49,7 @@ internal static class SystemdRunCommand
             $"--unit={unit}",
             $"--description=classhub server for {user}",
             "--property=Type=exec",
-            $"--property=User={unixUser}",
+            $"--property=User={account.Name}",
             "--property=WorkingDirectory=~",
             $"--property=EnvironmentFile={environmentFile}",
             "--property=StandardInput=null",
@@ -64,13 +79,10 @@ internal static class SystemdRunCommand
             argv.Add(Invariant($"--property=LimitNOFILE={files}"));
         }
 
-        foreach (var dataset in datasets)
+        if (datasetRoot is not null)
         {
-            // A leading '-' would make a missing source non-fatal; a course without its data should fail loudly.
-            // An unnamed dataset is the hub's per-user tree of read-only mounts (a shared mount point): bound onto
-            // ~/datasets, datasets the hub mounts there later propagate into the running unit.
-            var target = dataset.Name.Length == 0 ? $"{home}/datasets" : $"{home}/datasets/{dataset.Name}";
-            argv.Add($"--property=BindReadOnlyPaths={dataset.Source}:{target}");
+            argv.Add("--property=PrivateMounts=yes");
+            argv.Add("--property=ExecStartPre=!" + string.Join(' ', LaunchCommand.MountDatasetsCommand(helperPath, datasetRoot, account.Home, account.Uid, account.Gid)));
         }
 
         argv.Add("--");
@@ -87,4 +99,7 @@ internal static class SystemdRunCommand
         request.OpenFiles ?? defaults.OpenFiles);
 
     private static string Invariant(FormattableString value) => value.ToString(CultureInfo.InvariantCulture);
+
+    [GeneratedRegex("^[A-Za-z0-9_./:+@-]+$", RegexOptions.CultureInvariant)]
+    private static partial Regex PlainWord();
 }
