@@ -6,7 +6,7 @@ namespace Classhub.Spawning.Datasets;
 /// <summary>
 /// The root step of a server start that shows the user's dataset tree read-only at <c>~/datasets</c>, inside the
 /// server's own mount namespace: <c>classhub internal mount-datasets</c>, run after <c>unshare --mount</c> by the
-/// local-process spawner and as the unit's <c>ExecStartPre=!</c> by the systemd spawner. A student can race it from
+/// local-process spawner and first in the unit (PrivateMounts=yes) by the systemd spawner. A student can race it from
 /// outside their server (SSH, cron, a Slurm job: swap <c>~/datasets</c> for a symlink, rename folders), so no step
 /// resolves a path inside the home:
 /// <list type="number">

@@ -49,17 +49,26 @@ internal static class LaunchCommand
 
         if (runAs is not null)
         {
-            argv.Add(options.SetprivPath);
-            argv.Add(Invariant($"--reuid={runAs.Uid}"));
-            argv.Add(Invariant($"--regid={runAs.Gid}"));
-            argv.Add(runAs.Groups.Count > 0 ? "--groups=" + string.Join(',', runAs.Groups.Select(Invariant)) : "--clear-groups");
-            argv.Add("--");
+            argv.AddRange(SetprivCommand(options.SetprivPath, runAs));
         }
 
         argv.Add(programPath);
         argv.AddRange(programArguments);
         return argv;
     }
+
+    /// <summary>Where the root steps of a launch are (the systemd spawner runs some of them too).</summary>
+    internal sealed record RootSteps(string HelperPath, string SetprivPath);
+
+    /// <summary><c>setpriv --reuid=UID --regid=GID --groups=… --</c>: the drop from root to the account, before the program.</summary>
+    public static IReadOnlyList<string> SetprivCommand(string setprivPath, UnixAccount account) =>
+    [
+        setprivPath,
+        Invariant($"--reuid={account.Uid}"),
+        Invariant($"--regid={account.Gid}"),
+        account.Groups.Count > 0 ? "--groups=" + string.Join(',', account.Groups.Select(Invariant)) : "--clear-groups",
+        "--",
+    ];
 
     /// <summary><c>HELPER internal mount-datasets SOURCE HOME UID GID</c>: what the executable's internal command parses.</summary>
     public static IReadOnlyList<string> MountDatasetsCommand(string helperPath, string source, string home, uint uid, uint gid) =>

@@ -18,10 +18,13 @@ namespace Classhub.Spawning.Systemd;
 /// <para>
 /// Datasets are not BindReadOnlyPaths onto <c>~/datasets</c>: systemd resolves that path inside the student's home as
 /// root when the unit starts, follows a symlink there (mounting the tree over its target) and even makes a missing
-/// target anywhere, as root (seen with systemd 252). Instead the unit gets its own mount namespace
-/// (PrivateMounts=yes: a slave of the host's, so datasets the hub adds later still arrive) and, before the server, the
-/// local-process spawner's descriptor-only step (<see cref="Datasets.DatasetsMountStep"/>) runs in it as root:
-/// <c>ExecStartPre=!</c> runs with root's credentials but inside the unit's namespace.
+/// target anywhere, as root (seen with systemd 252). Nor an <c>ExecStartPre=!</c> step: each of a unit's processes gets
+/// a mount namespace of its own, so a mount made by the pre-step is gone when the server starts. Instead, with a
+/// dataset root, the unit (PrivateMounts=yes: its own namespace, a slave of the host's, so datasets the hub adds later
+/// still arrive) runs the local-process spawner's chain from the mount step on: <c>classhub internal mount-datasets</c>
+/// as root (<see cref="Datasets.DatasetsMountStep"/>, by descriptor), then setpriv to the account, then the server.
+/// The unit then has no User=: the chain drops to the account (and HOME, USER, LOGNAME, SHELL come with the
+/// environment file), exactly as a local server's does.
 /// </para>
 /// </summary>
 internal static partial class SystemdRunCommand
@@ -36,7 +39,7 @@ internal static partial class SystemdRunCommand
         UnixAccount account,
         ResourceLimits limits,
         string? datasetRoot,
-        string helperPath,
+        LaunchCommand.RootSteps steps,
         string environmentFile,
         string logPath,
         string programPath,
@@ -49,14 +52,16 @@ internal static partial class SystemdRunCommand
             $"--unit={unit}",
             $"--description=classhub server for {user}",
             "--property=Type=exec",
-            $"--property=User={account.Name}",
-            "--property=WorkingDirectory=~",
             $"--property=EnvironmentFile={environmentFile}",
             "--property=StandardInput=null",
             $"--property=StandardOutput=append:{logPath}",
             $"--property=StandardError=append:{logPath}",
             "--property=KillMode=control-group",
         };
+
+        argv.AddRange(datasetRoot is null
+            ? [$"--property=User={account.Name}", "--property=WorkingDirectory=~"]
+            : ["--property=PrivateMounts=yes", $"--property=WorkingDirectory={account.Home}"]);
 
         if (limits.MemoryBytes is { } memory)
         {
@@ -79,13 +84,14 @@ internal static partial class SystemdRunCommand
             argv.Add(Invariant($"--property=LimitNOFILE={files}"));
         }
 
+        argv.Add("--");
         if (datasetRoot is not null)
         {
-            argv.Add("--property=PrivateMounts=yes");
-            argv.Add("--property=ExecStartPre=!" + string.Join(' ', LaunchCommand.MountDatasetsCommand(helperPath, datasetRoot, account.Home, account.Uid, account.Gid)));
+            argv.AddRange(LaunchCommand.MountDatasetsCommand(steps.HelperPath, datasetRoot, account.Home, account.Uid, account.Gid));
+            argv.Add("--");
+            argv.AddRange(LaunchCommand.SetprivCommand(steps.SetprivPath, account));
         }
 
-        argv.Add("--");
         argv.Add(programPath);
         argv.AddRange(programArguments);
         return argv;

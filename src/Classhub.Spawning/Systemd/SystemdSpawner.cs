@@ -82,6 +82,11 @@ internal sealed class SystemdSpawner : ISpawner
         var port = _ports.Pick(IPAddress.Parse(host));
         var environment = new Dictionary<string, string>(request.Environment, StringComparer.Ordinal)
         {
+            // What User= would set; with a dataset root the unit has none (the chain drops to the account itself).
+            ["HOME"] = account.Home,
+            ["USER"] = account.Name,
+            ["LOGNAME"] = account.Name,
+            ["SHELL"] = account.Shell.Length > 0 ? account.Shell : "/bin/sh",
             ["PATH"] = _options.SearchPath,
             ["LANG"] = "C.UTF-8",
             ["JUPYTERHUB_SERVICE_URL"] = string.Create(CultureInfo.InvariantCulture, $"http://{host}:{port}{request.ServicePrefix}"),
@@ -102,7 +107,8 @@ internal sealed class SystemdSpawner : ISpawner
         EnvironmentFile.Write(envPath, envText);
         var limits = SystemdRunCommand.Merge(request.Limits, _options.DefaultLimits);
         var listen = new[] { $"--ip={host}", string.Create(CultureInfo.InvariantCulture, $"--port={port}") };
-        var argv = SystemdRunCommand.Build(unit, request.UserName, account, limits, request.DatasetRoot, _options.HelperPath, envPath, request.LogPath, programPath, request.Command.Skip(1).Concat(listen));
+        var steps = new LaunchCommand.RootSteps(_options.HelperPath, _options.SetprivPath);
+        var argv = SystemdRunCommand.Build(unit, request.UserName, account, limits, request.DatasetRoot, steps, envPath, request.LogPath, programPath, request.Command.Skip(1).Concat(listen));
 
         var state = new SystemdState(unit, host, port, account.Name);
         ProcessResult run;
@@ -207,7 +213,7 @@ internal sealed class SystemdSpawner : ISpawner
             found.Add($"{_options.Program} at {program}");
         }
 
-        var tools = new List<string> { _options.SystemdRunPath, _options.SystemctlPath, _options.HelperPath };
+        var tools = new List<string> { _options.SystemdRunPath, _options.SystemctlPath, _options.HelperPath, _options.SetprivPath };
 
         foreach (var tool in tools)
         {
@@ -217,7 +223,7 @@ internal sealed class SystemdSpawner : ISpawner
             }
             else
             {
-                problems.Add($"{tool} is missing (Debian: systemd; {_options.HelperPath} is classhub itself)");
+                problems.Add($"{tool} is missing (Debian: systemd, util-linux; {_options.HelperPath} is classhub itself)");
             }
         }
 

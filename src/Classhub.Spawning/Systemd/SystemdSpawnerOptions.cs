@@ -16,10 +16,12 @@ internal sealed record SystemdSpawnerOptions
     public AccountRules Accounts { get; init; } = new();
 
     /// <summary>
-    /// The classhub executable, run as the unit's <c>ExecStartPre=!… internal mount-datasets</c> to put the datasets at
+    /// The classhub executable, run first in the unit as <c>classhub internal mount-datasets</c> to put the datasets at
     /// <c>~/datasets</c> inside the unit's mount namespace (the composition passes the running binary's own path).
     /// </summary>
     public string HelperPath { get; init; } = "/usr/bin/classhub";
+
+    public string SetprivPath { get; init; } = "/usr/bin/setpriv";
 
     /// <summary>PATH given to servers, and where programs named without a '/' are looked up.</summary>
     public string SearchPath { get; init; } = "/usr/local/bin:/usr/bin:/bin";

@@ -64,7 +64,7 @@ public sealed class SystemdSpawnerTests : IDisposable
             Assert.DoesNotContain(args, a => a.Contains(Secret, StringComparison.Ordinal) || a.Contains("JUPYTERHUB_API_TOKEN", StringComparison.Ordinal));
         }
 
-        Assert.DoesNotContain(run, a => a.StartsWith("--property=BindReadOnlyPaths=", StringComparison.Ordinal) || a.StartsWith("--property=ExecStartPre=", StringComparison.Ordinal));
+        Assert.DoesNotContain(run, a => a.StartsWith("--property=BindReadOnlyPaths=", StringComparison.Ordinal) || a.Contains("mount-datasets", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -107,15 +107,23 @@ public sealed class SystemdSpawnerTests : IDisposable
     }
 
     [Fact]
-    public async Task Start_HubDatasetRoot_MountedByTheDescriptorStepInTheUnitsOwnNamespace_NeverBoundByPath()
+    public async Task Start_HubDatasetRoot_UnitRunsTheDescriptorStepThenSetprivInItsOwnNamespace_NeverBindsByPath()
     {
         await Spawner(new SystemdSpawnerOptions { HelperPath = "/usr/bin/classhub" }).StartAsync(Request() with { DatasetRoot = "/run/classhub/datasets/x" }, CancellationToken.None);
 
         var run = Assert.Single(_runner.CallsTo("systemd-run"));
         Assert.Contains("--property=PrivateMounts=yes", run);
-        Assert.Contains($"--property=ExecStartPre=!/usr/bin/classhub internal mount-datasets /run/classhub/datasets/x /home/{_user.Name} {_account.Uid} {_account.Gid}", run);
-        Assert.Contains($"--property=User={_user.Name}", run);
-        Assert.DoesNotContain(run, a => a.Contains("BindReadOnlyPaths", StringComparison.Ordinal) || a.Contains("BindPaths", StringComparison.Ordinal));
+        Assert.Contains($"--property=WorkingDirectory=/home/{_user.Name}", run);
+        Assert.Equal(
+            [
+                "--", "/usr/bin/classhub", "internal", "mount-datasets", "/run/classhub/datasets/x", $"/home/{_user.Name}", $"{_account.Uid}", $"{_account.Gid}", "--",
+                "/usr/bin/setpriv", $"--reuid={_account.Uid}", $"--regid={_account.Gid}", $"--groups={string.Join(',', _account.Groups)}", "--", "/bin/sh",
+            ],
+            run.SkipWhile(a => a != "--").Take(15));
+        Assert.DoesNotContain(run, a => a.StartsWith("--property=User=", StringComparison.Ordinal) || a.Contains("BindReadOnlyPaths", StringComparison.Ordinal) || a.Contains("BindPaths", StringComparison.Ordinal) || a.Contains("ExecStartPre", StringComparison.Ordinal));
+        var environment = File.ReadAllLines(Path.Combine(_dir, "env", _user.Name + ".env"));
+        Assert.Contains($"HOME='/home/{_user.Name}'", environment);
+        Assert.Contains($"USER='{_user.Name}'", environment);
     }
 
     [Fact]
