@@ -1,6 +1,6 @@
 using Classhub.Core.Users;
 
-namespace Classhub.Core.Tests.Users;
+namespace Classhub.Core.Users.Tests;
 
 public sealed class AccountRulesTests
 {
