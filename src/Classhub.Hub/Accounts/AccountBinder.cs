@@ -102,6 +102,11 @@ internal sealed partial class AccountBinder(UnixAccountStore store, UserStore us
             return Failure.Of("no-such-user", $"{doing}: there is no hub user '{userName}'; add it first (classhub user add {userName})");
         }
 
+        if (UserName.Problem(unix) is { } invalid)
+        {
+            return Failure.Of("invalid-unix-user", $"{doing}: {invalid}");
+        }
+
         if (directory.Find(unix) is not { } account)
         {
             return Failure.Of("no-such-account", $"{doing}: there is no Unix account {unix}; make it first (useradd -m {unix}), or do not link: classhub creates an account for {userName} when it needs one");

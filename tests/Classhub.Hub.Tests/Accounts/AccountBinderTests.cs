@@ -161,6 +161,18 @@ public sealed class AccountBinderTests : IDisposable
     }
 
     [Fact]
+    public async Task LinkAsync_NotAValidAccountNameOrNoSuchAccount_RefusedSayingWhy()
+    {
+        _users.Add("uma", admin: false);
+
+        var invalid = await Binder().LinkAsync("uma", "Bad Name", CancellationToken.None);
+        var missing = await Binder().LinkAsync("uma", "nosuchaccount", CancellationToken.None);
+
+        Assert.Equal("invalid-unix-user", invalid.Failure!.Reason);
+        Assert.Equal("linking hub user uma to the Unix account nosuchaccount: there is no Unix account nosuchaccount; make it first (useradd -m nosuchaccount), or do not link: classhub creates an account for uma when it needs one", missing.Failure!.UserMessage);
+    }
+
+    [Fact]
     public async Task LinkAsync_AdministratorsAccount_Refused()
     {
         _machine.Add("root2", groups: "wheel");
