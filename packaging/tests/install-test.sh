@@ -185,17 +185,54 @@ auth="Authorization: token $token"
 code=$(curl -s -o "$W/start.json" -w '%{http_code}' -X POST -H "$auth" "$HUB/hub/api/users/$STUDENT/server")
 case "$code" in 201|202) ;; *) cat "$W/start.json"; fail "starting the server answered $code" ;; esac
 unit=classhub-server-$STUDENT.service
-for _ in $(seq 1 900); do
-  [ "$(curl -s -o /dev/null -w '%{http_code}' -H "$auth" "$HUB/user/$STUDENT/api/status")" = 200 ] && break
-  sleep 0.1
-done
-[ "$(curl -s -o /dev/null -w '%{http_code}' -H "$auth" "$HUB/user/$STUDENT/api/status")" = 200 ] \
-  || { curl -s -H "$auth" "$HUB/hub/api/users/$STUDENT/server/progress" | tail -5; in_ct journalctl -u "$unit" --no-pager | tail -20; fail "the server did not answer through the proxy"; }
+show() { in_ct systemctl show "$unit" -p "$1" --value; }
+wait_server() {
+  for _ in $(seq 1 900); do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' -H "$auth" "$HUB/user/$STUDENT/api/status")" = 200 ] && return 0
+    sleep 0.1
+  done
+  curl -s -H "$auth" "$HUB/hub/api/users/$STUDENT/server/progress" | tail -5; in_ct journalctl -u "$unit" --no-pager | tail -20
+  fail "the server did not answer through the proxy"
+}
+wait_server
 say "server answers at /user/$STUDENT/ through the hub"
 
-show() { in_ct systemctl show "$unit" -p "$1" --value; }
+# --- the account and its datasets, as systemd runs them ------------------------------------------------
+home=/home/$STUDENT
+student_uid=$(in_ct id -u "$STUDENT")
+[ "$(in_ct awk '/^Uid:/ { print $2 }' "/proc/$(show MainPID)/status")" = "$student_uid" ] || fail "the server of $unit does not run as $STUDENT"
+[ "$(in_ct stat -c %a "$home")" = 700 ] || fail "$home is mode $(in_ct stat -c %a "$home"), not 0700"
+in_ct grep " $home/datasets " "/proc/$(show MainPID)/mountinfo" | grep -q ' ro,nosuid,nodev' \
+  || fail "~/datasets is not a read-only, nosuid, nodev mount in the server's namespace"
+say "$STUDENT's home is 0700; ~/datasets is mounted ro,nosuid,nodev in the server's own namespace"
+
+# --- hostile: the student swaps ~/datasets for a symlink to /etc; the unit follows nothing --------------
+code=$(curl -s -o /dev/null -w '%{http_code}' -X DELETE -H "$auth" "$HUB/hub/api/users/$STUDENT/server")
+case "$code" in 202|204) ;; *) fail "stopping the server answered $code" ;; esac
+for _ in $(seq 1 200); do [ "$(show ActiveState)" = active ] || break; sleep 0.1; done
+in_ct setpriv --reuid="$student_uid" --regid="$student_uid" --init-groups sh -c "rmdir $home/datasets && ln -s /etc $home/datasets" \
+  || fail "the student could not replace ~/datasets with a symlink"
+code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H "$auth" "$HUB/hub/api/users/$STUDENT/server")
+for _ in $(seq 1 600); do
+  in_ct grep -q "$home/datasets is a symlink or not a folder; not mounting datasets there" "/var/lib/classhub/logs/$STUDENT.log" && break
+  sleep 0.1
+done
+in_ct grep -q "$home/datasets is a symlink or not a folder; not mounting datasets there" "/var/lib/classhub/logs/$STUDENT.log" \
+  || fail "with ~/datasets a symlink to /etc, the server's log does not say the mount was refused"
+[ "$(in_ct stat -c '%U %a' /etc)" = "root 755" ] || fail "/etc is now $(in_ct stat -c '%U %a' /etc)"
+for _ in $(seq 1 300); do
+  curl -s -H "$auth" "$HUB/hub/api/users/$STUDENT" | grep -q '"servers":{}' && break
+  sleep 0.1
+done
+curl -s -H "$auth" "$HUB/hub/api/users/$STUDENT" | grep -q '"servers":{}' || fail "the refused start did not end"
+[ "$(curl -s -o /dev/null -w '%{http_code}' -H "$auth" "$HUB/user/$STUDENT/api/status")" != 200 ] || fail "a server started over a symlinked ~/datasets"
+in_ct rm "$home/datasets"
+code=$(curl -s -o "$W/start.json" -w '%{http_code}' -X POST -H "$auth" "$HUB/hub/api/users/$STUDENT/server")
+case "$code" in 201|202) ;; *) cat "$W/start.json"; fail "starting the server again answered $code" ;; esac
+wait_server
+say "a symlinked ~/datasets (to /etc) was refused by the unit's mount step, /etc untouched; the server started again without it"
+
 [ "$(show ActiveState)" = active ] || fail "$unit is not active"
-[ "$(show User)" = "$STUDENT" ] || fail "$unit does not run as $STUDENT"
 memory=$(show MemoryMax)
 result server_memory_max "$memory"
 result server_tasks_max "$(show TasksMax)"
@@ -212,7 +249,7 @@ envfile=/run/classhub/env/$STUDENT.env
 server_pid=$(show MainPID)
 in_ct sh -c "tr '\0' ' ' < /proc/$server_pid/cmdline" | grep -q -- '--port=' || fail "unexpected server command line"
 in_ct test -s "/var/lib/classhub/logs/$STUDENT.log" || fail "the server log /var/lib/classhub/logs/$STUDENT.log is empty"
-say "$unit: active, User=$STUDENT, MemoryMax=$memory (set; nspawn does not enforce it), MainPID $server_pid"
+say "$unit: active, server uid $student_uid ($STUDENT), MemoryMax=$memory (set; nspawn does not enforce it), MainPID $server_pid"
 
 # --- upgrade while the server runs ---------------------------------------------------------------------
 hub_pid=$(in_ct systemctl show classhub -p MainPID --value)

@@ -4,7 +4,7 @@ namespace Classhub.Core.Servers;
 /// What the hub asks a spawner to start.
 /// </summary>
 /// <param name="UserName">The hub user the server belongs to.</param>
-/// <param name="UnixUser">The Unix account to run as, or null to run as the hub's own user (development mode).</param>
+/// <param name="UnixUser">The Unix account to run as (the one the hub bound the user to), or null to run as the hub's own user (development mode).</param>
 /// <param name="Command">Program and arguments (no secrets); the spawner appends its own listen arguments.</param>
 /// <param name="Environment">The JupyterHub environment for the server, secrets included; never logged.</param>
 /// <param name="LogPath">File the server's stdout and stderr are appended to (readable by admins only).</param>
@@ -26,4 +26,11 @@ public sealed record SpawnRequest(
     /// running server; null for none.
     /// </summary>
     public string? DatasetRoot { get; init; }
+
+    /// <summary>
+    /// The uid the hub recorded for <see cref="UnixUser"/> when it bound the user to it. A spawner runs a server only as
+    /// an account with exactly this uid (an account deleted and made again under the name is someone else's), and
+    /// refuses a request that names a Unix user without it.
+    /// </summary>
+    public uint? UnixUid { get; init; }
 }

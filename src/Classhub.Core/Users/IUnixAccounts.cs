@@ -3,16 +3,17 @@ using Classhub.Core.Results;
 namespace Classhub.Core.Users;
 
 /// <summary>The Unix account whose home receives a user's course files.</summary>
-/// <param name="Name">The account name (equal to the hub user name).</param>
+/// <param name="Name">The account name: the hub user's own name, unless an admin linked another account.</param>
 /// <param name="Home">The home folder, absolute; it exists when returned by <see cref="IUnixAccounts.EnsureAsync"/>.</param>
 public sealed record HomeAccount(string Name, uint Uid, uint Gid, string Home);
 
 /// <summary>
-/// Plug point: where a hub user's files live. Implemented by the spawner's Unix accounts when the hub runs as root
-/// (the account is created with useradd when missing, as a server start would) and by a development implementation
-/// (folders under the data dir owned by the invoking user) otherwise.
+/// Plug point: where a hub user's files live. Implemented by the hub's account binding when the hub runs as root (the
+/// account classhub created for the user, made with useradd when missing as a server start would, or one an admin
+/// linked; never another account that merely has the same name) and by a development implementation (folders under
+/// the data dir owned by the invoking user) otherwise.
 /// Contract: <see cref="EnsureAsync"/> is idempotent and safe to call concurrently for the same name; on success the
-/// home exists; an expected failure (invalid name, account missing and creation turned off, useradd failed) is a
+/// home exists; an expected failure (invalid name, an account classhub may not use, useradd failed) is a
 /// <see cref="Results.Failure"/> whose message names the user; it never throws for those. Cancellation may leave an
 /// account created (never half-created: useradd is not interrupted).
 /// </summary>

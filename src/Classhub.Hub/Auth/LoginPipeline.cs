@@ -1,5 +1,6 @@
 using Classhub.Core.Auth;
 using Classhub.Core.Users;
+using Classhub.Hub.Accounts;
 using Classhub.Hub.Hosting;
 using Classhub.Hub.Metrics;
 using Classhub.Storage.Courses;
@@ -12,7 +13,9 @@ namespace Classhub.Hub.Auth;
 /// <summary>
 /// The one fixed sign-in pipeline every authenticator runs through: (rate limit →) authenticate → normalise the
 /// name → the user must be allowed (<see cref="SignInOptions"/>) → session. Authenticators cannot skip a step;
-/// password authenticators and external (redirect) authenticators meet in <see cref="Admit"/>.
+/// password authenticators and external (redirect) authenticators meet in <see cref="Admit"/>. A new user is never
+/// made for a name whose Unix account classhub may not use (<see cref="AccountBinder.CheckName"/>), except through PAM,
+/// which proves the account; a PAM sign-in binds the user to that account (<see cref="AccountBinder.LinkByPamAsync"/>).
 /// </summary>
 internal sealed partial class LoginPipeline(
     IEnumerable<IAuthenticator> authenticators,
@@ -23,6 +26,7 @@ internal sealed partial class LoginPipeline(
     HubOptions options,
     HubMetrics metrics,
     SignInOptions signIn,
+    AccountBinder accounts,
     ILogger<LoginPipeline> logger)
 {
     public async Task<LoginResult> SignInAsync(string rawName, string password, string address, CancellationToken cancellationToken)
@@ -50,6 +54,11 @@ internal sealed partial class LoginPipeline(
             }
 
             limiter.RecordSuccess(name);
+            if (authenticator.Id == "pam")
+            {
+                await accounts.LinkByPamAsync(user.Name, cancellationToken);
+            }
+
             LogSignedIn(logger, user.Name, authenticator.Id);
             metrics.Login(success: true, limited: false);
             return LoginResult.Success(user, sessions.Create(user.Id, options.SessionLifetime));
@@ -97,6 +106,12 @@ internal sealed partial class LoginPipeline(
             if (!signIn.CreateUnknownUsers || !allowed)
             {
                 return (null, $"this hub has no user '{name}'; ask your instructor to add you (or to import the course roster)");
+            }
+
+            // PAM has just proved the account of that name; any other provider only says who the person is elsewhere.
+            if (authenticatorId != "pam" && accounts.CheckName(name) is { Blocks: true } taken)
+            {
+                return (null, $"the hub user '{name}' cannot be made: {taken.Message}");
             }
 
             user = users.Add(name, admin: false) ?? users.Find(name);

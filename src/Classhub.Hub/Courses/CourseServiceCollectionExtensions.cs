@@ -18,7 +18,7 @@ internal static class CourseServiceCollectionExtensions
 
     public static IServiceCollection AddCourses(this IServiceCollection services)
     {
-        services.AddSingleton(_ => RosterParser.ForPasswdFile());
+        services.AddSingleton(sp => RosterParser.ForPasswdFile(accountCheck: sp.GetRequiredService<Accounts.AccountBinder>().CheckName));
         services.AddSingleton<RosterImporter>();
         services.AddSingleton<DroppedServerStopper>();
         services.AddHostedService(sp => sp.GetRequiredService<DroppedServerStopper>());

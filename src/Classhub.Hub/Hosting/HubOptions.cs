@@ -1,3 +1,5 @@
+using Classhub.Core.Users;
+
 namespace Classhub.Hub.Hosting;
 
 /// <summary>Everything the hub needs to know about where and how it runs. Built by the executable from flags and config.</summary>
@@ -15,8 +17,11 @@ internal sealed record HubOptions
     /// <summary>Where single-user servers reach the hub's API (loopback), e.g. http://127.0.0.1:8000.</summary>
     public required Uri InternalUrl { get; init; }
 
-    /// <summary>Run servers as the Unix user of the same name (root), or as the hub's own user (null).</summary>
+    /// <summary>Run servers as each user's Unix account (root; see <see cref="Accounts.AccountBinder"/>), or as the hub's own user.</summary>
     public bool RunAsUnixUsers { get; init; }
+
+    /// <summary>Which Unix accounts servers may run as at all (accounts.uid_min, accounts.uid_max, accounts.privileged_groups).</summary>
+    public AccountRules Accounts { get; init; } = new();
 
     /// <summary>The single-user command; the spawner appends --ip/--port.</summary>
     public IReadOnlyList<string> ServerCommand { get; init; } = ["jupyterhub-singleuser"];

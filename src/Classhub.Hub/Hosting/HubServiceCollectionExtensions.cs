@@ -1,4 +1,5 @@
 using Classhub.Core.Auth;
+using Classhub.Hub.Accounts;
 using Classhub.Hub.Api;
 using Classhub.Hub.Assignments;
 using Classhub.Hub.Auth;
@@ -64,6 +65,7 @@ internal static class HubServiceCollectionExtensions
         services.AddSingleton<ServerAccess>();
 
         services.AddSingleton<ReadinessProbe>();
+        services.AddAccounts(options);
         services.AddSingleton<ServerManager>();
         services.AddSingleton<IdleCuller>();
         services.AddHostedService<HubStartup>();

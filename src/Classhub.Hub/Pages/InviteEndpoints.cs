@@ -71,7 +71,7 @@ internal sealed class InviteEndpoints(InviteStore invites, UserStore users, Sess
     }
 
     private Task Expired(HttpContext context) =>
-        pages.Error(context, StatusCodes.Status404NotFound, "Invite link not valid", "This invite link was already used or has expired. Ask your instructor for a new one.");
+        pages.Error(context, StatusCodes.Status404NotFound, "Invite link not valid", "This invite link was already used or has expired (or it is for an account that signs in with its Unix password). Ask your instructor for a new one.");
 
     private Task Form(HttpContext context, string code, string name, string? error, int status)
     {

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Classhub.Core.Routing;
 using Classhub.Core.Servers;
+using Classhub.Hub.Accounts;
 using Classhub.Hub.Auth;
 using Classhub.Hub.Hosting;
 using Classhub.Hub.Metrics;
@@ -27,6 +28,7 @@ internal sealed partial class ServerManager(
     ReadinessProbe readiness,
     HubMetrics metrics,
     Datasets.SharedResources shared,
+    AccountBinder accounts,
     ILogger<ServerManager> logger)
 {
     private readonly ConcurrentDictionary<string, ServerEntry> _entries = new(StringComparer.Ordinal);
@@ -184,6 +186,20 @@ internal sealed partial class ServerManager(
     private Task SpawnAsync(ServerEntry entry) => StartGuardedAsync(entry, null, async setState =>
     {
         var name = entry.UserName;
+        (string Name, uint Uid)? runAs = null;
+        if (options.RunAsUnixUsers)
+        {
+            // Before anything is made for the server: an account classhub may not use ends the start here.
+            var bound = await accounts.BindAsync(name, CancellationToken.None);
+            if (!bound.Ok)
+            {
+                await FailAsync(entry, null, bound.Failure.UserMessage);
+                return;
+            }
+
+            runAs = (bound.Value.Name, bound.Value.Uid);
+        }
+
         var (token, _) = tokens.Create(entry.UserId, TokenKind.Server, Scopes.ForServer(name), "server", null, ServerEnvironment.ClientId(name));
         oauth.SaveClient(ServerEnvironment.ClientId(name), entry.UserId, token, ServerEnvironment.CallbackUrl(name, options), Scopes.AccessTo(name));
         Directory.CreateDirectory(options.LogDir);
@@ -191,11 +207,11 @@ internal sealed partial class ServerManager(
         var datasetRoot = await shared.PrepareAsync(name, environment, CancellationToken.None);
         var request = new SpawnRequest(
             name,
-            options.RunAsUnixUsers ? name : null,
+            runAs?.Name,
             options.ServerCommand,
             environment,
             LogPath(name),
-            ResourceLimits.None) { DatasetRoot = datasetRoot };
+            ResourceLimits.None) { DatasetRoot = datasetRoot, UnixUid = runAs?.Uid };
 
         entry.Progress.Add(new ProgressEvent(10, "Starting your server"));
         using var timeout = NewStartClock();

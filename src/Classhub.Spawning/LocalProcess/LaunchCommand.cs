@@ -11,23 +11,16 @@ namespace Classhub.Spawning.LocalProcess;
 /// the hub and survives it) → <c>prlimit</c> (rlimits, when asked) → <c>setpriv</c> (uid, gid, groups; only
 /// when a Unix account is given) → the program with its listen arguments. The log path travels as an argument,
 /// and sh's own PWD is unset, so the environment the server sees is exactly the one the spawner built.
-/// With a dataset root (root only), <c>unshare --mount --propagation slave</c> comes right after setsid, giving the
-/// server its own mount namespace in which every mount is a slave of the host's; sh, still root, then rbinds the
-/// root (with the datasets already under it) onto <c>~/datasets</c> (made if missing, owned by the user; refused if it is a symlink) and remounts that
-/// read-only. Mounts the hub adds under the root later propagate into the namespace; the student cannot undo
-/// any of it (no capabilities after setpriv). unshare without --fork execs, so the PID is still the server's.
+/// With a dataset root (root only), <c>unshare --mount --propagation slave</c> follows sh, giving the server its own
+/// mount namespace in which every mount is a slave of the host's (the hub is multi-threaded and cannot unshare
+/// itself), then <c>classhub internal mount-datasets</c> (see <see cref="Datasets.DatasetsMountStep"/>) puts the tree
+/// read-only at <c>~/datasets</c> by descriptor, never by a path inside the home, and execs the rest. Mounts the hub
+/// adds under the root later propagate into the namespace; the student cannot undo any of it (no capabilities after
+/// setpriv). Neither unshare (without --fork) nor the helper forks, so the PID is still the server's.
 /// </summary>
 internal static class LaunchCommand
 {
     private const string ShellScript = "log=$1; shift; unset PWD; exec \"$@\" </dev/null >>\"$log\" 2>&1";
-
-    // $2 dataset root, $3 ~/datasets, $4 uid:gid, $5 mount; exit codes 70-72 say which step failed (logged too).
-    private const string DatasetScript =
-        "log=$1; src=$2; dst=$3; owner=$4; mnt=$5; shift 5; unset PWD; " +
-        "if [ -L \"$dst\" ]; then echo \"classhub: $dst is a symlink; not mounting datasets there\" >>\"$log\"; exit 70; fi; " +
-        "if [ ! -d \"$dst\" ]; then mkdir \"$dst\" && chown \"$owner\" \"$dst\" || exit 71; fi; " +
-        "\"$mnt\" --rbind \"$src\" \"$dst\" && \"$mnt\" -o remount,bind,ro \"$dst\" || { echo \"classhub: could not mount datasets at $dst\" >>\"$log\"; exit 72; }; " +
-        "exec \"$@\" </dev/null >>\"$log\" 2>&1";
 
     public static IReadOnlyList<string> Build(
         LocalProcessSpawnerOptions options,
@@ -38,19 +31,12 @@ internal static class LaunchCommand
         string logPath,
         string? datasetRoot = null)
     {
-        List<string> argv;
+        List<string> argv = [options.SetsidPath, options.ShellPath, "-c", ShellScript, "sh", logPath];
         if (datasetRoot is not null && runAs is not null)
         {
-            argv =
-            [
-                options.SetsidPath, options.UnsharePath, "--mount", "--propagation", "slave", "--",
-                options.ShellPath, "-c", DatasetScript, "sh", logPath,
-                datasetRoot, Path.Combine(runAs.Home, "datasets"), Invariant($"{runAs.Uid}:{runAs.Gid}"), options.MountPath,
-            ];
-        }
-        else
-        {
-            argv = [options.SetsidPath, options.ShellPath, "-c", ShellScript, "sh", logPath];
+            argv.AddRange([options.UnsharePath, "--mount", "--propagation", "slave", "--"]);
+            argv.AddRange(MountDatasetsCommand(options.HelperPath, datasetRoot, runAs.Home, runAs.Uid, runAs.Gid));
+            argv.Add("--");
         }
 
         var rlimits = RLimitArguments(limits);
@@ -63,17 +49,30 @@ internal static class LaunchCommand
 
         if (runAs is not null)
         {
-            argv.Add(options.SetprivPath);
-            argv.Add(Invariant($"--reuid={runAs.Uid}"));
-            argv.Add(Invariant($"--regid={runAs.Gid}"));
-            argv.Add(runAs.Groups.Count > 0 ? "--groups=" + string.Join(',', runAs.Groups.Select(Invariant)) : "--clear-groups");
-            argv.Add("--");
+            argv.AddRange(SetprivCommand(options.SetprivPath, runAs));
         }
 
         argv.Add(programPath);
         argv.AddRange(programArguments);
         return argv;
     }
+
+    /// <summary>Where the root steps of a launch are (the systemd spawner runs some of them too).</summary>
+    internal sealed record RootSteps(string HelperPath, string SetprivPath);
+
+    /// <summary><c>setpriv --reuid=UID --regid=GID --groups=… --</c>: the drop from root to the account, before the program.</summary>
+    public static IReadOnlyList<string> SetprivCommand(string setprivPath, UnixAccount account) =>
+    [
+        setprivPath,
+        Invariant($"--reuid={account.Uid}"),
+        Invariant($"--regid={account.Gid}"),
+        account.Groups.Count > 0 ? "--groups=" + string.Join(',', account.Groups.Select(Invariant)) : "--clear-groups",
+        "--",
+    ];
+
+    /// <summary><c>HELPER internal mount-datasets SOURCE HOME UID GID</c>: what the executable's internal command parses.</summary>
+    public static IReadOnlyList<string> MountDatasetsCommand(string helperPath, string source, string home, uint uid, uint gid) =>
+        [helperPath, "internal", "mount-datasets", source, home, Invariant(uid), Invariant(gid)];
 
     private static List<string> RLimitArguments(ResourceLimits limits)
     {

@@ -11,9 +11,10 @@ using Microsoft.Extensions.Logging;
 namespace Classhub.Spawning.LocalProcess;
 
 /// <summary>
-/// Runs each server as a local process: as its Unix account when the hub is root (creating the account on demand),
-/// as the hub's own user otherwise (development mode). See <see cref="LaunchCommand"/> for how it is started and
-/// <see cref="LocalProcessState"/> for how a later hub process finds it again.
+/// Runs each server as a local process: as the Unix account the hub bound the user to when the hub is root (never
+/// creating or choosing one itself: see <see cref="AccountCheck"/>), as the hub's own user otherwise (development
+/// mode). See <see cref="LaunchCommand"/> for how it is started and <see cref="LocalProcessState"/> for how a later hub
+/// process finds it again.
 /// </summary>
 internal sealed class LocalProcessSpawner : ISpawner
 {
@@ -21,18 +22,16 @@ internal sealed class LocalProcessSpawner : ISpawner
     private readonly TimeProvider _time;
     private readonly ILogger<LocalProcessSpawner> _logger;
     private readonly PortPicker _ports;
-    private readonly UnixAccountProvisioner _accounts;
 
     // Servers this instance started, by PID: they are our children, so only we can reap them and learn exit codes.
     private readonly ConcurrentDictionary<int, (ulong StartTime, Process Process)> _children = new();
 
-    public LocalProcessSpawner(LocalProcessSpawnerOptions options, IProcessRunner runner, TimeProvider time, ILogger<LocalProcessSpawner> logger)
+    public LocalProcessSpawner(LocalProcessSpawnerOptions options, TimeProvider time, ILogger<LocalProcessSpawner> logger)
     {
         _options = options;
         _time = time;
         _logger = logger;
         _ports = new PortPicker(time);
-        _accounts = new UnixAccountProvisioner(options, runner, logger);
     }
 
     public string Kind => "local-process";
@@ -50,9 +49,9 @@ internal sealed class LocalProcessSpawner : ISpawner
 
         UnixAccount? runAs = null;
         UnixAccount account;
-        if (request.UnixUser is { } unixUser)
+        if (request.UnixUser is not null)
         {
-            var (found, failure) = await _accounts.EnsureAsync(request.UserName, unixUser, doing, cancellationToken);
+            var (found, failure) = AccountCheck.Verify(request, _options.Accounts, doing);
             if (failure is not null)
             {
                 return failure;
@@ -232,11 +231,7 @@ internal sealed class LocalProcessSpawner : ISpawner
         {
             tools.Add(_options.SetprivPath);
             tools.Add(_options.UnsharePath);
-            tools.Add(_options.MountPath);
-            if (_options.CreateUsers)
-            {
-                tools.Add(_options.UserAddPath);
-            }
+            tools.Add(_options.HelperPath);
         }
 
         foreach (var tool in tools)
@@ -247,7 +242,7 @@ internal sealed class LocalProcessSpawner : ISpawner
             }
             else
             {
-                problems.Add($"{tool} is missing (Debian: util-linux, passwd)");
+                problems.Add($"{tool} is missing (Debian: util-linux; {_options.HelperPath} is classhub itself)");
             }
         }
 
@@ -276,9 +271,11 @@ internal sealed class LocalProcessSpawner : ISpawner
         environment["JUPYTERHUB_SERVICE_URL"] = string.Create(CultureInfo.InvariantCulture, $"http://{host}:{port}{request.ServicePrefix}");
     }
 
-    // The environment passes through setsid, sh, prlimit and setpriv, which run as root before dropping to the user.
+    // The environment passes through setsid, sh, unshare, classhub's own mount step (a .NET program), prlimit and
+    // setpriv, which run as root before dropping to the user.
     private static bool IsUnsafeForRoot(string key) =>
-        key.StartsWith("LD_", StringComparison.Ordinal) || key is "BASH_ENV" or "ENV" or "SHELLOPTS" or "GCONV_PATH" or "IFS";
+        key.StartsWith("LD_", StringComparison.Ordinal) || key.StartsWith("DOTNET_", StringComparison.Ordinal) || key.StartsWith("COMPlus_", StringComparison.Ordinal)
+        || key is "BASH_ENV" or "ENV" or "SHELLOPTS" or "GCONV_PATH" or "IFS";
 
     private static string InstallHint(string program) => Path.GetFileName(program) switch
     {

@@ -1,3 +1,5 @@
+using Classhub.Core.Users;
+
 namespace Classhub.Spawning.LocalProcess;
 
 /// <summary>Settings of <see cref="LocalProcessSpawner"/>; the defaults fit a Debian server.</summary>
@@ -6,11 +8,14 @@ internal sealed record LocalProcessSpawnerOptions
     /// <summary>The program the hub's default command starts; <see cref="LocalProcessSpawner.CheckHealthAsync"/> looks for it.</summary>
     public string Program { get; init; } = "jupyterhub-singleuser";
 
-    /// <summary>Create a missing Unix account with <c>useradd -m -s /bin/bash</c> (root only).</summary>
-    public bool CreateUsers { get; init; } = true;
+    /// <summary>Which accounts a server may run as at all (checked again right before the launch).</summary>
+    public AccountRules Accounts { get; init; } = new();
 
-    /// <summary>Extra arguments for useradd, placed before the user name (e.g. <c>--gid students</c>).</summary>
-    public IReadOnlyList<string> UserAddArguments { get; init; } = [];
+    /// <summary>
+    /// The classhub executable, run as <c>classhub internal mount-datasets</c> in the server's launch chain to put the
+    /// datasets at <c>~/datasets</c> (the composition passes the running binary's own path).
+    /// </summary>
+    public string HelperPath { get; init; } = "/usr/bin/classhub";
 
     /// <summary>PATH given to servers, and where programs named without a '/' are looked up.</summary>
     public string SearchPath { get; init; } = "/usr/local/bin:/usr/bin:/bin";
@@ -38,11 +43,7 @@ internal sealed record LocalProcessSpawnerOptions
 
     public string PrlimitPath { get; init; } = "/usr/bin/prlimit";
 
-    public string UserAddPath { get; init; } = "/usr/sbin/useradd";
-
     public string UnsharePath { get; init; } = "/usr/bin/unshare";
-
-    public string MountPath { get; init; } = "/usr/bin/mount";
 
     public string ProcRoot { get; init; } = "/proc";
 }

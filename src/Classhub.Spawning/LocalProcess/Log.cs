@@ -7,9 +7,6 @@ internal static partial class Log
     [LoggerMessage(1, LogLevel.Information, "Started server for {User} as {UnixUser}: pid {Pid}, port {Port}")]
     public static partial void ServerStarted(ILogger logger, string user, string unixUser, int pid, int port);
 
-    [LoggerMessage(2, LogLevel.Information, "Creating Unix account {UnixUser} for {User}")]
-    public static partial void CreatingUnixUser(ILogger logger, string user, string unixUser);
-
     [LoggerMessage(4, LogLevel.Information, "Stopping server pid {Pid} (process group {ProcessGroup}), grace {Grace}")]
     public static partial void Stopping(ILogger logger, int pid, int processGroup, TimeSpan grace);
 

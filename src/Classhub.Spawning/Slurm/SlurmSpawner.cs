@@ -8,7 +8,8 @@ using Microsoft.Extensions.Logging;
 namespace Classhub.Spawning.Slurm;
 
 /// <summary>
-/// Runs each server as a Slurm batch job submitted as the student (<c>runuser -u STUDENT -- sbatch --parsable</c>, the
+/// Runs each server as a Slurm batch job submitted as the Unix account the hub bound the student to (checked by
+/// <see cref="AccountCheck"/>: <c>runuser -u ACCOUNT -- sbatch --parsable</c>, the
 /// script on stdin: see <see cref="BatchScript"/>). The job reports its host and port to the hub itself, so
 /// <see cref="StartAsync(SpawnRequest, CancellationToken)"/> returns at once with a pending server. The state is the job id:
 /// <c>squeue</c>/<c>scontrol</c> answer polls from it and <c>scancel</c> stops it, from any hub process.
@@ -31,16 +32,19 @@ internal sealed partial class SlurmSpawner(SlurmSpawnerOptions options, IProcess
             return SpawnResult.Failed("slurm-needs-root", $"{doing}: jobs run as the student's own Unix account, so the hub must run as root (not in development mode)");
         }
 
-        if (UserName.Problem(unixUser) is { } nameProblem)
-        {
-            return SpawnResult.Failed("invalid-unix-user", $"{doing}: Unix user name {nameProblem}");
-        }
-
-        if (UnixAccounts.FindByName(unixUser) is not { } account)
+        if (UserName.Problem(unixUser) is null && UnixAccounts.FindByName(unixUser) is null)
         {
             return SpawnResult.Failed("unix-user-missing", $"{doing}: Unix user '{unixUser}' does not exist on the hub; cluster accounts come from the site's user directory (LDAP, SSSD), which must know the student on the hub and on the nodes");
         }
 
+        // The job is submitted as the account with runuser, so the account passes the same check as a local server's.
+        var (found, accountFailure) = AccountCheck.Verify(request, options.Accounts, doing);
+        if (accountFailure is not null)
+        {
+            return accountFailure;
+        }
+
+        var account = found!;
         var job = course.Over(options.Defaults);
         if (job.Problem() is { } problem)
         {

@@ -1,3 +1,5 @@
+using Classhub.Core.Users;
+
 namespace Classhub.Spawning.Slurm;
 
 /// <summary>How the hub talks to Slurm, from the <c>slurm.*</c> and <c>hub.connect_url</c> configuration keys.</summary>
@@ -5,6 +7,9 @@ internal sealed record SlurmSpawnerOptions
 {
     /// <summary>Hub-wide job settings; a course's own settings override them.</summary>
     public SlurmJobSettings Defaults { get; init; } = SlurmJobSettings.Default;
+
+    /// <summary>Which accounts a job may be submitted as at all.</summary>
+    public AccountRules Accounts { get; init; } = new();
 
     /// <summary>How long a job may wait in the queue before the start is given up (and the job cancelled).</summary>
     public TimeSpan QueueTimeout { get; init; } = TimeSpan.FromMinutes(30);

@@ -1,5 +1,8 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Classhub.Core.Servers;
+using Classhub.Spawning.LocalProcess;
+using Classhub.Spawning.Unix;
 
 namespace Classhub.Spawning.Systemd;
 
@@ -12,16 +15,31 @@ namespace Classhub.Spawning.Systemd;
 /// restart or upgrade. It stays loaded after a failure (no --collect) so Poll can read the exit status; Stop
 /// clears it with reset-failed.
 /// </para>
+/// <para>
+/// Datasets are not BindReadOnlyPaths onto <c>~/datasets</c>: systemd resolves that path inside the student's home as
+/// root when the unit starts, follows a symlink there (mounting the tree over its target) and even makes a missing
+/// target anywhere, as root (seen with systemd 252). Nor an <c>ExecStartPre=!</c> step: each of a unit's processes gets
+/// a mount namespace of its own, so a mount made by the pre-step is gone when the server starts. Instead, with a
+/// dataset root, the unit (PrivateMounts=yes: its own namespace, a slave of the host's, so datasets the hub adds later
+/// still arrive) runs the local-process spawner's chain from the mount step on: <c>classhub internal mount-datasets</c>
+/// as root (<see cref="Datasets.DatasetsMountStep"/>, by descriptor), then setpriv to the account, then the server.
+/// The unit then has no User=: the chain drops to the account (and HOME, USER, LOGNAME, SHELL come with the
+/// environment file), exactly as a local server's does.
+/// </para>
 /// </summary>
-internal static class SystemdRunCommand
+internal static partial class SystemdRunCommand
 {
+    /// <summary>Null when <paramref name="word"/> can go on an Exec line as it is (no quoting, no $ or % expansion); else why not.</summary>
+    public static string? ExecWordProblem(string word) =>
+        PlainWord().IsMatch(word) ? null : $"'{word}' has characters that a systemd command line would expand or split (use letters, digits and _ . / : + @ -)";
+
     public static IReadOnlyList<string> Build(
         string unit,
         string user,
-        string unixUser,
-        string home,
+        UnixAccount account,
         ResourceLimits limits,
-        IReadOnlyList<Dataset> datasets,
+        string? datasetRoot,
+        LaunchCommand.RootSteps steps,
         string environmentFile,
         string logPath,
         string programPath,
@@ -34,14 +52,16 @@ internal static class SystemdRunCommand
             $"--unit={unit}",
             $"--description=classhub server for {user}",
             "--property=Type=exec",
-            $"--property=User={unixUser}",
-            "--property=WorkingDirectory=~",
             $"--property=EnvironmentFile={environmentFile}",
             "--property=StandardInput=null",
             $"--property=StandardOutput=append:{logPath}",
             $"--property=StandardError=append:{logPath}",
             "--property=KillMode=control-group",
         };
+
+        argv.AddRange(datasetRoot is null
+            ? [$"--property=User={account.Name}", "--property=WorkingDirectory=~"]
+            : ["--property=PrivateMounts=yes", $"--property=WorkingDirectory={account.Home}"]);
 
         if (limits.MemoryBytes is { } memory)
         {
@@ -64,16 +84,14 @@ internal static class SystemdRunCommand
             argv.Add(Invariant($"--property=LimitNOFILE={files}"));
         }
 
-        foreach (var dataset in datasets)
+        argv.Add("--");
+        if (datasetRoot is not null)
         {
-            // A leading '-' would make a missing source non-fatal; a course without its data should fail loudly.
-            // An unnamed dataset is the hub's per-user tree of read-only mounts (a shared mount point): bound onto
-            // ~/datasets, datasets the hub mounts there later propagate into the running unit.
-            var target = dataset.Name.Length == 0 ? $"{home}/datasets" : $"{home}/datasets/{dataset.Name}";
-            argv.Add($"--property=BindReadOnlyPaths={dataset.Source}:{target}");
+            argv.AddRange(LaunchCommand.MountDatasetsCommand(steps.HelperPath, datasetRoot, account.Home, account.Uid, account.Gid));
+            argv.Add("--");
+            argv.AddRange(LaunchCommand.SetprivCommand(steps.SetprivPath, account));
         }
 
-        argv.Add("--");
         argv.Add(programPath);
         argv.AddRange(programArguments);
         return argv;
@@ -87,4 +105,7 @@ internal static class SystemdRunCommand
         request.OpenFiles ?? defaults.OpenFiles);
 
     private static string Invariant(FormattableString value) => value.ToString(CultureInfo.InvariantCulture);
+
+    [GeneratedRegex("^[A-Za-z0-9_./:+@-]+$", RegexOptions.CultureInvariant)]
+    private static partial Regex PlainWord();
 }

@@ -10,8 +10,9 @@ namespace Classhub.Spawning.Systemd;
 
 /// <summary>
 /// Runs each server as a transient systemd service <c>classhub-server-&lt;user&gt;.service</c> (see
-/// <see cref="SystemdRunCommand"/>): as its Unix account (created on demand, like the local-process spawner), with
-/// MemoryMax/CPUQuota/TasksMax from the limits and datasets as BindReadOnlyPaths. Units belong to PID 1, so they
+/// <see cref="SystemdRunCommand"/>): as the Unix account the hub bound the user to (checked by <see cref="AccountCheck"/>,
+/// never created or chosen here), with MemoryMax/CPUQuota/TasksMax from the limits and the datasets mounted by
+/// descriptor in the unit's own mount namespace. Units belong to PID 1, so they
 /// survive a hub restart and show in <c>systemctl</c>; <see cref="SystemdState"/> needs only the unit name.
 /// Needs root and systemd as PID 1.
 /// </summary>
@@ -22,7 +23,6 @@ internal sealed class SystemdSpawner : ISpawner
     private readonly TimeProvider _time;
     private readonly ILogger<SystemdSpawner> _logger;
     private readonly PortPicker _ports;
-    private readonly UnixAccountProvisioner _accounts;
 
     public SystemdSpawner(SystemdSpawnerOptions options, IProcessRunner runner, TimeProvider time, ILogger<SystemdSpawner> logger)
     {
@@ -31,13 +31,6 @@ internal sealed class SystemdSpawner : ISpawner
         _time = time;
         _logger = logger;
         _ports = new PortPicker(time);
-        var accountOptions = new LocalProcessSpawnerOptions
-        {
-            CreateUsers = options.CreateUsers,
-            UserAddArguments = options.UserAddArguments,
-            UserAddPath = options.UserAddPath,
-        };
-        _accounts = new UnixAccountProvisioner(accountOptions, runner, logger);
     }
 
     public string Kind => "systemd";
@@ -51,20 +44,26 @@ internal sealed class SystemdSpawner : ISpawner
     private async Task<SpawnResult> TryStartAsync(SpawnRequest request, CancellationToken cancellationToken)
     {
         var doing = $"starting server for {request.UserName}";
-        if (request.UnixUser is not { } unixUser)
+        if (request.UnixUser is null)
         {
             return SpawnResult.Failed("unix-user-required", $"{doing}: the systemd spawner runs servers as Unix users only; run the hub as root, or use the local-process spawner (spawner.kind = \"local-process\")");
         }
 
-        var (account, accountFailure) = await _accounts.EnsureAsync(request.UserName, unixUser, doing, cancellationToken);
+        var (found, accountFailure) = AccountCheck.Verify(request, _options.Accounts, doing);
         if (accountFailure is not null)
         {
             return accountFailure;
         }
 
-        if (!Directory.Exists(account!.Home))
+        var account = found!;
+        if (!Directory.Exists(account.Home))
         {
             return SpawnResult.Failed("home-missing", $"{doing}: home directory '{account.Home}' of Unix user '{account.Name}' does not exist; create it or recreate the account with useradd -m");
+        }
+
+        if (request.DatasetRoot is { } root && new[] { _options.HelperPath, root, account.Home }.Select(SystemdRunCommand.ExecWordProblem).FirstOrDefault(p => p is not null) is { } wordProblem)
+        {
+            return SpawnResult.Failed("unusual-path", $"{doing}: cannot put the datasets in place: {wordProblem}");
         }
 
         var program = request.Command[0];
@@ -83,6 +82,11 @@ internal sealed class SystemdSpawner : ISpawner
         var port = _ports.Pick(IPAddress.Parse(host));
         var environment = new Dictionary<string, string>(request.Environment, StringComparer.Ordinal)
         {
+            // What User= would set; with a dataset root the unit has none (the chain drops to the account itself).
+            ["HOME"] = account.Home,
+            ["USER"] = account.Name,
+            ["LOGNAME"] = account.Name,
+            ["SHELL"] = account.Shell.Length > 0 ? account.Shell : "/bin/sh",
             ["PATH"] = _options.SearchPath,
             ["LANG"] = "C.UTF-8",
             ["JUPYTERHUB_SERVICE_URL"] = string.Create(CultureInfo.InvariantCulture, $"http://{host}:{port}{request.ServicePrefix}"),
@@ -103,8 +107,8 @@ internal sealed class SystemdSpawner : ISpawner
         EnvironmentFile.Write(envPath, envText);
         var limits = SystemdRunCommand.Merge(request.Limits, _options.DefaultLimits);
         var listen = new[] { $"--ip={host}", string.Create(CultureInfo.InvariantCulture, $"--port={port}") };
-        IReadOnlyList<Dataset> datasets = request.DatasetRoot is { } root ? [.. _options.Datasets, new Dataset("", root)] : _options.Datasets;
-        var argv = SystemdRunCommand.Build(unit, request.UserName, account.Name, account.Home, limits, datasets, envPath, request.LogPath, programPath, request.Command.Skip(1).Concat(listen));
+        var steps = new LaunchCommand.RootSteps(_options.HelperPath, _options.SetprivPath);
+        var argv = SystemdRunCommand.Build(unit, request.UserName, account, limits, request.DatasetRoot, steps, envPath, request.LogPath, programPath, request.Command.Skip(1).Concat(listen));
 
         var state = new SystemdState(unit, host, port, account.Name);
         ProcessResult run;
@@ -209,11 +213,7 @@ internal sealed class SystemdSpawner : ISpawner
             found.Add($"{_options.Program} at {program}");
         }
 
-        var tools = new List<string> { _options.SystemdRunPath, _options.SystemctlPath };
-        if (_options.CreateUsers)
-        {
-            tools.Add(_options.UserAddPath);
-        }
+        var tools = new List<string> { _options.SystemdRunPath, _options.SystemctlPath, _options.HelperPath, _options.SetprivPath };
 
         foreach (var tool in tools)
         {
@@ -223,7 +223,7 @@ internal sealed class SystemdSpawner : ISpawner
             }
             else
             {
-                problems.Add($"{tool} is missing (Debian: systemd, passwd)");
+                problems.Add($"{tool} is missing (Debian: systemd, util-linux; {_options.HelperPath} is classhub itself)");
             }
         }
 

@@ -1,4 +1,5 @@
 using Classhub.Core.Servers;
+using Classhub.Core.Users;
 
 namespace Classhub.Spawning.Systemd;
 
@@ -11,14 +12,16 @@ internal sealed record SystemdSpawnerOptions
     /// <summary>Limits for a server whose request leaves a limit unset (spawner.memory_limit, ... in the configuration).</summary>
     public ResourceLimits DefaultLimits { get; init; } = ResourceLimits.None;
 
-    /// <summary>Read-only datasets: each is bind-mounted at <c>~/datasets/NAME</c> in every server.</summary>
-    public IReadOnlyList<Dataset> Datasets { get; init; } = [];
+    /// <summary>Which accounts a server may run as at all (checked again right before the launch).</summary>
+    public AccountRules Accounts { get; init; } = new();
 
-    /// <summary>Create a missing Unix account with <c>useradd -m -s /bin/bash</c>.</summary>
-    public bool CreateUsers { get; init; } = true;
+    /// <summary>
+    /// The classhub executable, run first in the unit as <c>classhub internal mount-datasets</c> to put the datasets at
+    /// <c>~/datasets</c> inside the unit's mount namespace (the composition passes the running binary's own path).
+    /// </summary>
+    public string HelperPath { get; init; } = "/usr/bin/classhub";
 
-    /// <summary>Extra arguments for useradd, placed before the user name (e.g. <c>--gid students</c>).</summary>
-    public IReadOnlyList<string> UserAddArguments { get; init; } = [];
+    public string SetprivPath { get; init; } = "/usr/bin/setpriv";
 
     /// <summary>PATH given to servers, and where programs named without a '/' are looked up.</summary>
     public string SearchPath { get; init; } = "/usr/local/bin:/usr/bin:/bin";
@@ -44,9 +47,4 @@ internal sealed record SystemdSpawnerOptions
     public string SystemdRunPath { get; init; } = "/usr/bin/systemd-run";
 
     public string SystemctlPath { get; init; } = "/usr/bin/systemctl";
-
-    public string UserAddPath { get; init; } = "/usr/sbin/useradd";
 }
-
-/// <summary>A read-only dataset: <paramref name="Source"/> on the host appears at <c>~/datasets/<paramref name="Name"/></c>.</summary>
-internal sealed record Dataset(string Name, string Source);

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Runtime.InteropServices;
+using Classhub.Core.Users;
 
 namespace Classhub.Spawning.Unix;
 
@@ -14,6 +16,40 @@ internal static unsafe class UnixAccounts
         Lookup((pwd, buf, len, result) => LibC.GetPwUidR(uid, pwd, buf, len, result), $"uid {uid}");
 
     public static bool IsRoot => LibC.GetEUid() == 0;
+
+    /// <summary>The account with its groups named, as the account rules read it.</summary>
+    public static SystemAccount ToSystem(UnixAccount account) =>
+        new(account.Name, account.Uid, account.Gid, account.Home, [.. account.Groups.Prepend(account.Gid).Distinct().Select(g => new SystemGroup(g, GroupName(g)))]);
+
+    /// <summary>The name of group <paramref name="gid"/>, or the number itself when the group database has none.</summary>
+    public static string GroupName(uint gid)
+    {
+        var size = 1024;
+        while (true)
+        {
+            var buffer = new byte[size];
+            fixed (byte* buf = buffer)
+            {
+                LibC.Group group;
+                LibC.Group* result = null;
+                var rc = LibC.GetGrGidR(gid, &group, buf, (nuint)size, &result);
+                if (rc == LibC.ERANGE && size < 1 << 22)
+                {
+                    size *= 4;
+                    continue;
+                }
+
+                if (rc == LibC.EINTR)
+                {
+                    continue;
+                }
+
+                return rc == 0 && result is not null
+                    ? Marshal.PtrToStringUTF8((nint)group.Name) ?? gid.ToString(CultureInfo.InvariantCulture)
+                    : gid.ToString(CultureInfo.InvariantCulture);
+            }
+        }
+    }
 
     private delegate int Getter(LibC.Passwd* pwd, byte* buf, nuint buflen, LibC.Passwd** result);
 

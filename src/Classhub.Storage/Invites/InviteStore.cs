@@ -4,9 +4,15 @@ using Dapper;
 
 namespace Classhub.Storage.Invites;
 
-/// <summary>One-time codes that let a person set their password (invite links). Only hashes are stored.</summary>
+/// <summary>
+/// One-time codes that let a person set their password (invite links). Only hashes are stored. A hub user whose Unix
+/// account was proved with PAM signs in with that account's password only: no code works for them, so nobody can give
+/// them a second, hub-only password that would start a server as the account.
+/// </summary>
 internal sealed class InviteStore(HubDatabase database, TimeProvider time)
 {
+    private const string NotPamBound = "NOT EXISTS (SELECT 1 FROM unix_accounts a WHERE a.user_id = invites.user_id AND a.origin = 'pam')";
+
     public string Create(long userId, TimeSpan validFor)
     {
         var code = Secrets.New();
@@ -23,7 +29,7 @@ internal sealed class InviteStore(HubDatabase database, TimeProvider time)
         using var c = database.Open();
         var now = Clock.ToDb(time.GetUtcNow());
         return c.QuerySingleOrDefault<long?>(
-            "SELECT user_id FROM invites WHERE code_hash = @hash AND used_at IS NULL AND expires_at > @now",
+            $"SELECT user_id FROM invites WHERE code_hash = @hash AND used_at IS NULL AND expires_at > @now AND {NotPamBound}",
             new { hash = Secrets.Hash(code), now });
     }
 
@@ -34,7 +40,7 @@ internal sealed class InviteStore(HubDatabase database, TimeProvider time)
         using var tx = c.BeginTransaction();
         var now = Clock.ToDb(time.GetUtcNow());
         var userId = c.QuerySingleOrDefault<long?>(
-            "UPDATE invites SET used_at = @now WHERE code_hash = @hash AND used_at IS NULL AND expires_at > @now RETURNING user_id",
+            $"UPDATE invites SET used_at = @now WHERE code_hash = @hash AND used_at IS NULL AND expires_at > @now AND {NotPamBound} RETURNING user_id",
             new { hash = Secrets.Hash(code), now },
             tx);
         if (userId is null)

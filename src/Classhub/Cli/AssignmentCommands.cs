@@ -239,8 +239,9 @@ internal static class AssignmentCommands
         public static Parts Open(ParseResult parsed)
         {
             var state = HubState.Open(DataDirectory.Resolve(parsed));
-            var options = AssignmentHomes.Options(state.DataDir, ConfigLocation.Load(parsed));
-            var accounts = AssignmentHomes.Accounts(state.DataDir, NullLoggerFactory.Instance);
+            var config = ConfigLocation.Load(parsed);
+            var options = AssignmentHomes.Options(state.DataDir, config);
+            var accounts = AssignmentHomes.Accounts(state, config, NullLoggerFactory.Instance);
             var store = new AssignmentStore(state.Database, TimeProvider.System);
             var courses = CourseCommands.Courses(state);
             return new Parts(

@@ -32,6 +32,11 @@ internal sealed class CommandLine(RootCommand root)
 
     public int Run(string[] args)
     {
+        if (InternalCommand.Matches(args))
+        {
+            return InternalCommand.Run(args);
+        }
+
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0 && !args.Contains("--help") && !args.Contains("-h"))
         {

@@ -43,7 +43,8 @@ internal static class RosterCommands
             }
 
             var state = HubState.Open(DataDirectory.Resolve(parsed));
-            var importer = new RosterImporter(CourseCommands.Courses(state), new RosterStore(state.Database, TimeProvider.System), RosterParser.ForPasswdFile());
+            var accounts = Composition.AccountRegistration.Binder(state, Configuration.ConfigLocation.Load(parsed), Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
+            var importer = new RosterImporter(CourseCommands.Courses(state), new RosterStore(state.Database, TimeProvider.System), RosterParser.ForPasswdFile(accountCheck: accounts.CheckName));
             using var stream = File.OpenRead(path);
             var result = importer.Import(
                 parsed.GetValue(course)!,

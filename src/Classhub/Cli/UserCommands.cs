@@ -1,11 +1,14 @@
 using System.CommandLine;
 using System.Text.Json;
+using Classhub.Composition;
+using Classhub.Configuration;
 using Classhub.Core.Users;
 using Classhub.Hub.Auth;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Classhub.Cli;
 
-/// <summary><c>classhub user add|list|invite|disable|enable</c>.</summary>
+/// <summary><c>classhub user add|list|invite|disable|enable|link|unlink</c>.</summary>
 internal static class UserCommands
 {
     public static readonly TimeSpan InviteLifetime = TimeSpan.FromDays(7);
@@ -18,6 +21,8 @@ internal static class UserCommands
         user.Subcommands.Add(Invite());
         user.Subcommands.Add(SetDisabled("disable", true));
         user.Subcommands.Add(SetDisabled("enable", false));
+        user.Subcommands.Add(Link());
+        user.Subcommands.Add(Unlink());
         return user;
     }
 
@@ -125,6 +130,62 @@ internal static class UserCommands
             }
 
             Console.WriteLine($"{verb}d {normalized}");
+            return CommandLine.Ok;
+        });
+        return command;
+    }
+
+    private static Command Link()
+    {
+        var name = new Argument<string>("NAME") { Description = "Hub user" };
+        var unixUser = new Option<string?>("--unix-user") { Description = "The existing Unix account to use (default: the one named NAME)" };
+        var command = new Command("link", "Let an existing Unix account (not one classhub created) be the account NAME's server runs as and files go to; never root, system (uid below accounts.uid_min) or administrators' accounts")
+        {
+            name, unixUser,
+        };
+        command.SetAction(async (parsed, cancellationToken) =>
+        {
+            if (!Environment.IsPrivilegedProcess)
+            {
+                return Fail("user link: needs root (it decides which account servers run as); run it with sudo");
+            }
+
+            var normalized = UserName.Normalize(parsed.GetValue(name)!);
+            var state = HubState.Open(DataDirectory.Resolve(parsed));
+            var accounts = AccountRegistration.Binder(state, ConfigLocation.Load(parsed), NullLoggerFactory.Instance);
+            var linked = await accounts.LinkAsync(normalized, parsed.GetValue(unixUser), cancellationToken);
+            if (!linked.Ok)
+            {
+                return Fail($"user link: {linked.Failure.UserMessage}");
+            }
+
+            Console.WriteLine($"linked {normalized} to Unix account {linked.Value.Name} (uid {linked.Value.Uid}, home {linked.Value.Home}); their server runs as it from its next start");
+            return CommandLine.Ok;
+        });
+        return command;
+    }
+
+    private static Command Unlink()
+    {
+        var name = new Argument<string>("NAME") { Description = "Hub user" };
+        var command = new Command("unlink", "Forget which Unix account NAME's server runs as (the account and its home stay); classhub then creates one at the next start, if the name is free") { name };
+        command.SetAction(async (parsed, cancellationToken) =>
+        {
+            if (!Environment.IsPrivilegedProcess)
+            {
+                return Fail("user unlink: needs root; run it with sudo");
+            }
+
+            var normalized = UserName.Normalize(parsed.GetValue(name)!);
+            var state = HubState.Open(DataDirectory.Resolve(parsed));
+            var accounts = AccountRegistration.Binder(state, ConfigLocation.Load(parsed), NullLoggerFactory.Instance);
+            var unlinked = await accounts.UnlinkAsync(normalized, cancellationToken);
+            if (!unlinked.Ok)
+            {
+                return Fail($"user unlink: {unlinked.Failure.UserMessage}");
+            }
+
+            Console.WriteLine(unlinked.Value ? $"unlinked {normalized}; stop their server if it runs (it keeps its account until then)" : $"{normalized} had no Unix account recorded");
             return CommandLine.Ok;
         });
         return command;

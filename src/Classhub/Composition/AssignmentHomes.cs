@@ -1,15 +1,14 @@
+using Classhub.Cli;
 using Classhub.Configuration;
 using Classhub.Core.Users;
+using Classhub.Hub.Accounts;
 using Classhub.Hub.Assignments;
-using Classhub.Spawning.LocalProcess;
-using Classhub.Spawning.Processes;
-using Classhub.Spawning.Unix;
 
 namespace Classhub.Composition;
 
 /// <summary>
-/// Where assignments are delivered: as root, the Unix account of the same name (the spawner's accounts, created with
-/// useradd when missing, with the local spawner's settings or their defaults under the systemd spawner); otherwise
+/// Where assignments are delivered: as root, the home of the Unix account the hub bound the user to
+/// (<see cref="AccountBinder"/>: created with useradd when the user has none, as a server start would); otherwise
 /// (development) folders under <c>&lt;data dir&gt;/homes/</c>.
 /// </summary>
 internal static class AssignmentHomes
@@ -18,7 +17,7 @@ internal static class AssignmentHomes
     {
         services.AddSingleton(Options(dataDir, config));
         services.AddSingleton<IUnixAccounts>(sp => Environment.IsPrivilegedProcess
-            ? new SystemUnixAccounts(sp.GetService<LocalProcessSpawnerOptions>() ?? new LocalProcessSpawnerOptions(), sp.GetRequiredService<IProcessRunner>(), sp.GetRequiredService<ILogger<SystemUnixAccounts>>())
+            ? sp.GetRequiredService<AccountBinder>()
             : new DevHomeAccounts(dataDir));
         return services;
     }
@@ -27,7 +26,7 @@ internal static class AssignmentHomes
         new(dataDir, config.Integer("assignments.max_push_mb") * 1024L * 1024L, config.Integer("assignments.max_submission_mb") * 1024L * 1024L, config.Integer("assignments.keep_submissions"));
 
     /// <summary>For CLI commands: the same choice, outside a host.</summary>
-    public static IUnixAccounts Accounts(string dataDir, ILoggerFactory loggers) => Environment.IsPrivilegedProcess
-        ? new SystemUnixAccounts(new LocalProcessSpawnerOptions(), new ProcessRunner(), loggers.CreateLogger<SystemUnixAccounts>())
-        : new DevHomeAccounts(dataDir);
+    public static IUnixAccounts Accounts(HubState state, HubConfig config, ILoggerFactory loggers) => Environment.IsPrivilegedProcess
+        ? AccountRegistration.Binder(state, config, loggers)
+        : new DevHomeAccounts(state.DataDir);
 }

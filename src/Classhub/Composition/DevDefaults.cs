@@ -22,7 +22,7 @@ internal static class DevDefaults
         Console.WriteLine($"Sign in as '{DemoUser}' by choosing a password here: {new Uri(options.PublicUrl, $"hub/invite/{code}")}");
         if (options.RunAsUnixUsers)
         {
-            Console.WriteLine("Running as root: each user's server runs as the Unix user of the same name (created on first start).");
+            Console.WriteLine("Running as root: each user's server runs as a Unix account classhub creates for them on first start; an existing account of the same name is used only after 'classhub user link NAME'.");
         }
     }
 }

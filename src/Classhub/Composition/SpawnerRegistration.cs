@@ -36,16 +36,18 @@ internal static class SpawnerRegistration
         // Under systemd, Type=notify in classhub.service waits for READY=1; elsewhere the notifier does nothing.
         services.AddHostedService<SystemdNotifier>();
 
+        // The spawners run this very binary as a root step of each launch (classhub internal mount-datasets).
+        var helper = Environment.ProcessPath ?? "/usr/bin/classhub";
         if (Choose(kind, options.RunAsUnixUsers, SystemdSpawner.IsSystemdRunning()) == Systemd)
         {
-            var systemd = new SystemdSpawnerOptions { Program = options.ServerCommand[0] };
+            var systemd = new SystemdSpawnerOptions { Program = options.ServerCommand[0], Accounts = options.Accounts, HelperPath = helper };
             services.AddSingleton(limits is null ? systemd : systemd with { DefaultLimits = limits });
             services.AddSingleton<SystemdSpawner>();
             services.AddKeyedSingleton<ISpawner>(Fallback, (sp, _) => sp.GetRequiredService<SystemdSpawner>());
         }
         else
         {
-            services.AddSingleton(new LocalProcessSpawnerOptions { Program = options.ServerCommand[0] });
+            services.AddSingleton(new LocalProcessSpawnerOptions { Program = options.ServerCommand[0], Accounts = options.Accounts, HelperPath = helper });
             services.AddSingleton<LocalProcessSpawner>();
             services.AddKeyedSingleton<ISpawner>(Fallback, (sp, _) => sp.GetRequiredService<LocalProcessSpawner>());
         }

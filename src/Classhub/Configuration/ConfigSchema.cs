@@ -33,6 +33,10 @@ internal static class ConfigSchema
         new("spawner.memory_limit", ConfigType.Text, "\"\"", "Memory limit per server, e.g. \"2G\" (systemd spawner); empty for none."),
         new("spawner.cpu_limit", ConfigType.Text, "\"\"", "CPU limit per server in cores, e.g. \"1.5\" (systemd spawner); empty for none."),
         new("spawner.tasks_limit", ConfigType.Integer, "0", "Maximum processes and threads per server; 0 for no limit."),
+        // Unix accounts (issue 23): servers run only as accounts classhub created or an admin linked (`classhub user link`), and never as these.
+        new("accounts.uid_min", ConfigType.Integer, "1000", "Lowest uid a server may run as (and classhub's useradd may give); accounts below it (system accounts) are never used, even when linked."),
+        new("accounts.uid_max", ConfigType.Integer, "60000", "Highest uid a server may run as (and classhub's useradd may give)."),
+        new("accounts.privileged_groups", ConfigType.TextList, "[\"admin\", \"staff\", \"docker\", \"lxd\", \"libvirt\", \"disk\", \"kmem\", \"shadow\"]", "Members of these groups are never used for servers, even when linked; root, sudo, adm and wheel (and gid 0) are refused whatever this says."),
 
         // Slurm spawner (issue 12): courses set with `classhub course set COURSE --spawner slurm` run servers as cluster jobs.
         new("hub.connect_url", ConfigType.Url, "\"\"", "The hub's URL as cluster nodes reach it, e.g. \"http://hub.cluster.example.edu:8081\"; empty: hub.internal_url (only right when jobs run on the hub machine)."),

@@ -1,5 +1,6 @@
 using System.Net;
 using Classhub.Cli;
+using Classhub.Core.Users;
 using Classhub.Hosting;
 using Classhub.Spawning.Slurm;
 
@@ -74,6 +75,17 @@ internal sealed record ServePlan
     /// <summary>Slurm courses: how to reach Slurm and the hub-wide job settings.</summary>
     public SlurmSpawnerOptions Slurm { get; init; } = new();
 
+    /// <summary>Which Unix accounts servers may run as at all (accounts.*).</summary>
+    public AccountRules Accounts { get; init; } = new();
+
+    /// <summary>The accounts.* keys as rules; the values are checked by <see cref="Validate"/>.</summary>
+    public static AccountRules AccountsFrom(HubConfig config) => new()
+    {
+        MinUid = (uint)Math.Max(0, config.Integer("accounts.uid_min")),
+        MaxUid = (uint)Math.Max(0, config.Integer("accounts.uid_max")),
+        PrivilegedGroups = config.TextList("accounts.privileged_groups"),
+    };
+
     /// <summary>Problems that need more than one key to see (a mode without the files it needs, bad addresses).</summary>
     public static IEnumerable<ConfigProblem> Validate(HubConfig config)
     {
@@ -117,6 +129,11 @@ internal sealed record ServePlan
         if (ListenAddress.Parse(config.Text("urls")).Problem is { } urlProblem)
         {
             yield return new ConfigProblem($"{where}, key 'urls'", urlProblem.Replace("--urls: ", "", StringComparison.Ordinal), "write it like http://0.0.0.0:8000");
+        }
+
+        foreach (var (key, problem, fix) in AccountsFrom(config).Validate())
+        {
+            yield return new ConfigProblem($"{where}, key '{key}'", problem, fix);
         }
 
         if (Composition.SpawnerLimits.Parse(config.Text("spawner.memory_limit"), config.Text("spawner.cpu_limit"), config.Integer("spawner.tasks_limit"), out var limitProblem) is null)
@@ -187,7 +204,8 @@ internal sealed record ServePlan
             MemoryLimit = config.Text("spawner.memory_limit"),
             CpuLimit = config.Text("spawner.cpu_limit"),
             TasksLimit = config.Integer("spawner.tasks_limit"),
-            Slurm = SlurmFrom(config, internalUrl),
+            Slurm = SlurmFrom(config, internalUrl) with { Accounts = AccountsFrom(config) },
+            Accounts = AccountsFrom(config),
             UserServersHost = config.Text("user_servers.host"),
             AdminAccess = config.Boolean("admin_access"),
         }, []);

@@ -74,6 +74,7 @@ internal static class HubHost
         builder.Services.AddUserServerProxy(new ProxyOptions(Hub.Auth.HubCookies.Prefix));
         builder.Services.AddSpawner(options, plan.SpawnerKind, SpawnerLimits.Parse(plan.MemoryLimit, plan.CpuLimit, plan.TasksLimit, out var limitsProblem) ?? throw new InvalidOperationException(limitsProblem), plan.Slurm);
         builder.Services.AddDatasetMounts();
+        builder.Services.AddUnixAccounts(plan.Accounts);
         builder.Services.AddAssignmentHomes(plan.DataDir, config);
         AddTls(builder, plan);
         Listen(builder, plan);
@@ -123,6 +124,7 @@ internal static class HubHost
         PublicUrl = plan.PublicUrl,
         InternalUrl = plan.InternalUrl,
         RunAsUnixUsers = Environment.IsPrivilegedProcess,
+        Accounts = plan.Accounts,
         ServerCommand = plan.ServerCommand,
         IdleTimeout = plan.IdleTimeout,
         CullInterval = plan.CullInterval,

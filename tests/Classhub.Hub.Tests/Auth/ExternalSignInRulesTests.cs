@@ -1,6 +1,10 @@
 using Classhub.Core.Auth;
 using Classhub.Core.Courses;
+using Classhub.Core.Users;
+using Classhub.Hub.Accounts;
 using Classhub.Hub.Auth;
+using Classhub.Hub.Tests.Accounts;
+using Classhub.Storage.Accounts;
 using Classhub.Hub.Hosting;
 using Classhub.Storage.Courses;
 using Classhub.Storage.Database;
@@ -20,6 +24,7 @@ public sealed class ExternalSignInRulesTests : IDisposable
     private readonly HubDatabase _database;
     private readonly UserStore _users;
     private readonly CourseStore _courses;
+    private readonly InMemoryAccountDirectory _machine = new();
 
     public ExternalSignInRulesTests()
     {
@@ -109,7 +114,20 @@ public sealed class ExternalSignInRulesTests : IDisposable
         Assert.Null(result.SessionId);
     }
 
-    private LoginPipeline Pipeline(SignInOptions signIn, PasswordHasher? hasher = null)
+    [Fact]
+    public void SignInExternal_UnknownUserWhoseNameIsAnExistingUnixAccount_RefusedSayingWhyAndNotCreated()
+    {
+        _machine.Add("staffer");
+        var options = new SignInOptions { CreateUnknownUsers = true, AllowedUsers = new HashSet<string>(["staffer"]) };
+
+        var result = Pipeline(options, runAsUnixUsers: true).SignInExternal(AuthOutcome.Authenticated("staffer", "verified e-mail domain school.example"), "oidc");
+
+        Assert.Null(result.SessionId);
+        Assert.Equal("the hub user 'staffer' cannot be made: a Unix account staffer already exists on this server and classhub did not create it; an admin can link it with 'classhub user link staffer'", result.Reason);
+        Assert.Null(_users.Find("staffer"));
+    }
+
+    private LoginPipeline Pipeline(SignInOptions signIn, PasswordHasher? hasher = null, bool runAsUnixUsers = false)
     {
         var options = new HubOptions { DataDir = _dir, PublicUrl = new Uri("http://127.0.0.1:8000"), InternalUrl = new Uri("http://127.0.0.1:8000") };
         return new LoginPipeline(
@@ -121,6 +139,7 @@ public sealed class ExternalSignInRulesTests : IDisposable
             options,
             new Metrics.HubMetrics(),
             signIn,
+            new AccountBinder(new UnixAccountStore(_database, TimeProvider.System), _users, _machine, new AccountOptions(runAsUnixUsers, new AccountRules(), signIn.Methods.Contains("pam")), NullLogger<AccountBinder>.Instance),
             NullLogger<LoginPipeline>.Instance);
     }
 }

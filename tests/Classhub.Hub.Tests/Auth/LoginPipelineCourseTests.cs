@@ -1,6 +1,7 @@
 using Classhub.Core.Courses;
 using Classhub.Hub.Auth;
 using Classhub.Hub.Hosting;
+using Classhub.Storage.Accounts;
 using Classhub.Storage.Courses;
 using Classhub.Storage.Database;
 using Classhub.Storage.Sessions;
@@ -38,6 +39,7 @@ public sealed class LoginPipelineCourseTests : IDisposable
             options,
             new Metrics.HubMetrics(),
             new SignInOptions(),
+            new global::Classhub.Hub.Accounts.AccountBinder(new UnixAccountStore(database, time), _users, new Tests.Accounts.InMemoryAccountDirectory(), new global::Classhub.Hub.Accounts.AccountOptions(false, new Core.Users.AccountRules(), false), NullLogger<global::Classhub.Hub.Accounts.AccountBinder>.Instance),
             NullLogger<LoginPipeline>.Instance);
         _courses.Create("cs101", "Intro", null);
         _courses.Create("cs102", "Data", null);

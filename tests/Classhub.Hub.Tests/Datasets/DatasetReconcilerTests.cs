@@ -39,7 +39,9 @@ public sealed class DatasetReconcilerTests : IDisposable
         var shared = new SharedResources(_mounts, _store, KernelPaths.For(_dir, root: true), options, NullLogger<SharedResources>.Instance);
         _servers = new ServerManager(
             new NeverStartingSpawner(), new DictionaryRouteTable(), new ServerStore(database), new TokenStore(database, time), new OAuthStore(database, time),
-            options, time, _probe, new Classhub.Hub.Metrics.HubMetrics(), shared, NullLogger<ServerManager>.Instance);
+            options, time, _probe, new Classhub.Hub.Metrics.HubMetrics(), shared,
+            new global::Classhub.Hub.Accounts.AccountBinder(new Storage.Accounts.UnixAccountStore(database, time), new Storage.Users.UserStore(database, time), new Tests.Accounts.InMemoryAccountDirectory(), new global::Classhub.Hub.Accounts.AccountOptions(true, new Core.Users.AccountRules(), false), NullLogger<global::Classhub.Hub.Accounts.AccountBinder>.Instance),
+            NullLogger<ServerManager>.Instance);
         _changes = new ChangeWatcher(database, time, NullLogger<ChangeWatcher>.Instance);
         _reconciler = new DatasetReconciler(_changes, _servers, shared, NullLogger<DatasetReconciler>.Instance);
     }

@@ -2,7 +2,6 @@ using System.Net;
 using System.Text;
 using Classhub.Core.Servers;
 using Classhub.Spawning.LocalProcess;
-using Classhub.Spawning.Processes;
 using Classhub.Spawning.Tests.Support;
 using Classhub.Spawning.Unix;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -37,7 +36,8 @@ public sealed class JupyterSingleUserTests : IDisposable
     [Fact]
     public async Task StartAsync_JupyterhubSingleuser_ServesUnderPrefixAsUser()
     {
-        var spawner = new LocalProcessSpawner(new LocalProcessSpawnerOptions(), new ProcessRunner(), TimeProvider.System, NullLogger<LocalProcessSpawner>.Instance);
+        var account = _user.Create();
+        var spawner = new LocalProcessSpawner(new LocalProcessSpawnerOptions(), TimeProvider.System, NullLogger<LocalProcessSpawner>.Instance);
         var env = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["JUPYTERHUB_API_TOKEN"] = "token-abc-123",
@@ -48,7 +48,7 @@ public sealed class JupyterSingleUserTests : IDisposable
             ["JUPYTERHUB_SERVICE_PREFIX"] = "/user/alice/",
             ["JUPYTERHUB_OAUTH_CALLBACK_URL"] = "/user/alice/oauth_callback",
         };
-        var request = new SpawnRequest("alice", _user.Name, ["jupyterhub-singleuser"], env, _server.LogPath(_user.Name), ResourceLimits.None);
+        var request = new SpawnRequest("alice", _user.Name, ["jupyterhub-singleuser"], env, _server.LogPath(_user.Name), ResourceLimits.None) { UnixUid = account.Uid };
 
         var result = await spawner.StartAsync(request, CancellationToken.None);
         Assert.Null(result.Failure);

@@ -46,16 +46,22 @@ public sealed class LaunchCommandTests
     }
 
     [Fact]
-    public void Build_DatasetRoot_UnshareSlaveNamespaceBeforeShellAndSetprivAfter()
+    public void Build_DatasetRoot_ShellThenUnshareSlaveThenTheMountStepThenSetpriv()
     {
         var account = new UnixAccount("alice", 1001, 1002, "/home/alice", "/bin/bash", []);
 
-        var argv = LaunchCommand.Build(Options, account, ResourceLimits.None, "/usr/bin/prog", [], "/tmp/x.log", "/run/classhub/datasets/alice");
+        var argv = LaunchCommand.Build(Options with { HelperPath = "/usr/bin/classhub" }, account, ResourceLimits.None, "/usr/bin/prog", ["--x"], "/tmp/x.log", "/run/classhub/datasets/alice");
 
-        Assert.Equal(["/usr/bin/setsid", "/usr/bin/unshare", "--mount", "--propagation", "slave", "--", "/bin/sh", "-c"], argv.Take(8));
-        Assert.Equal(["sh", "/tmp/x.log", "/run/classhub/datasets/alice", "/home/alice/datasets", "1001:1002", "/usr/bin/mount"], argv.Skip(9).Take(6));
-        Assert.Contains("remount,bind,ro", argv[8], StringComparison.Ordinal);
-        Assert.True(argv.ToList().IndexOf("/usr/bin/setpriv") > argv.ToList().IndexOf("/bin/sh"));
+        Assert.Equal(
+            [
+                "/usr/bin/setsid", "/bin/sh", "-c", "log=$1; shift; unset PWD; exec \"$@\" </dev/null >>\"$log\" 2>&1", "sh", "/tmp/x.log",
+                "/usr/bin/unshare", "--mount", "--propagation", "slave", "--",
+                "/usr/bin/classhub", "internal", "mount-datasets", "/run/classhub/datasets/alice", "/home/alice", "1001", "1002", "--",
+                "/usr/bin/setpriv", "--reuid=1001", "--regid=1002", "--clear-groups", "--",
+                "/usr/bin/prog", "--x",
+            ],
+            argv);
+        Assert.DoesNotContain(argv, a => a.Contains("mount --rbind", StringComparison.Ordinal) || a.Contains("chown", StringComparison.Ordinal));
     }
 
     [Fact]

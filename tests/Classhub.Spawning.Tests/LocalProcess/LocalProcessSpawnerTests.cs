@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using Classhub.Core.Servers;
+using Classhub.Core.Users;
 using Classhub.Spawning.LocalProcess;
 using Classhub.Spawning.Processes;
 using Classhub.Spawning.Tests.Support;
@@ -10,13 +11,22 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Classhub.Spawning.Tests.LocalProcess;
 
-/// <summary>Real servers (a small python HTTP server) as real Unix users; these tests run as root.</summary>
+/// <summary>
+/// Real servers (a small python HTTP server) as real Unix users; these tests run as root. The account exists (made
+/// the way the hub makes them) and the request carries the uid the hub recorded, as the hub's binding would.
+/// </summary>
 public sealed class LocalProcessSpawnerTests : IDisposable
 {
     private const string Token = "s3cret-token-0123456789abcdef";
     private readonly TestServer _server = new();
     private readonly TestUnixUser _user = new();
+    private readonly UnixAccount _account;
     private readonly List<(LocalProcessSpawner Spawner, string State)> _started = [];
+
+    public LocalProcessSpawnerTests()
+    {
+        _account = _user.Create();
+    }
 
     public void Dispose()
     {
@@ -278,31 +288,62 @@ public sealed class LocalProcessSpawnerTests : IDisposable
 
         Assert.Equal("unsafe-environment", result.Failure!.Reason);
         Assert.Contains(key, result.Failure.Message, StringComparison.Ordinal);
-        Assert.Null(UnixAccounts.FindByName(_user.Name));
+        Assert.False(ServersOfThisTestRunning());
     }
 
     [Fact]
-    public async Task StartAsync_UserMissingAndCreationOff_Fails()
+    public async Task StartAsync_NoSuchAccount_FailsAndCreatesNone()
     {
-        var spawner = NewSpawner(new LocalProcessSpawnerOptions { CreateUsers = false });
+        var missing = "chtmissing" + Environment.ProcessId;
 
-        var result = await spawner.StartAsync(Request(), CancellationToken.None);
+        var result = await NewSpawner().StartAsync(Request() with { UnixUser = missing }, CancellationToken.None);
 
         Assert.Equal("unix-user-missing", result.Failure!.Reason);
-        Assert.Contains($"'{_user.Name}' does not exist", result.Failure.Message, StringComparison.Ordinal);
-        Assert.Null(UnixAccounts.FindByName(_user.Name));
+        Assert.Contains($"'{missing}' does not exist", result.Failure.Message, StringComparison.Ordinal);
+        Assert.Null(UnixAccounts.FindByName(missing));
     }
 
     [Fact]
-    public async Task StartAsync_UserAddFails_FailsWithItsError()
+    public async Task StartAsync_UidOtherThanTheRecordedOne_RefusedNothingStarted()
     {
-        var spawner = NewSpawner(new LocalProcessSpawnerOptions { UserAddArguments = ["--gid", "no-such-group-xyz"] });
+        var result = await NewSpawner().StartAsync(Request() with { UnixUid = _account.Uid + 1 }, CancellationToken.None);
+
+        Assert.Equal("unix-user-changed", result.Failure!.Reason);
+        Assert.Contains($"has uid {_account.Uid}, not the uid {_account.Uid + 1} the hub recorded", result.Failure.Message, StringComparison.Ordinal);
+        Assert.False(ServersOfThisTestRunning());
+    }
+
+    [Fact]
+    public async Task StartAsync_NoUidRecorded_RefusedNothingStarted()
+    {
+        var result = await NewSpawner().StartAsync(Request() with { UnixUid = null }, CancellationToken.None);
+
+        Assert.Equal("unix-user-unbound", result.Failure!.Reason);
+        Assert.False(ServersOfThisTestRunning());
+    }
+
+    [Fact]
+    public async Task StartAsync_AccountInSudoGroup_RefusedNothingStarted()
+    {
+        Assert.True((await new ProcessRunner().RunAsync("/usr/sbin/usermod", ["-aG", "sudo", _user.Name], CancellationToken.None)).Succeeded);
+
+        var result = await NewSpawner().StartAsync(Request(), CancellationToken.None);
+
+        Assert.Equal("unix-user-privileged", result.Failure!.Reason);
+        Assert.Contains("it is a member of group sudo", result.Failure.Message, StringComparison.Ordinal);
+        Assert.False(ServersOfThisTestRunning());
+    }
+
+    [Fact]
+    public async Task StartAsync_UidBelowTheConfiguredRange_RefusedNothingStarted()
+    {
+        var spawner = NewSpawner(new LocalProcessSpawnerOptions { Accounts = new AccountRules { MinUid = _account.Uid + 1 } });
 
         var result = await spawner.StartAsync(Request(), CancellationToken.None);
 
-        Assert.Equal("useradd-failed", result.Failure!.Reason);
-        Assert.Contains($"creating Unix user '{_user.Name}' with useradd failed", result.Failure.Message, StringComparison.Ordinal);
-        Assert.Contains("no-such-group-xyz", result.Failure.Message, StringComparison.Ordinal);
+        Assert.Equal("unix-user-privileged", result.Failure!.Reason);
+        Assert.Contains($"its uid {_account.Uid} is outside the range classhub runs servers as", result.Failure.Message, StringComparison.Ordinal);
+        Assert.False(ServersOfThisTestRunning());
     }
 
     [Fact]
@@ -327,17 +368,21 @@ public sealed class LocalProcessSpawnerTests : IDisposable
         Assert.StartsWith($"{me.Uid}\t", Proc.Status(state.Pid, "Uid"), StringComparison.Ordinal);
         Assert.Equal(me.Home, Proc.Environment(state.Pid)["HOME"]);
         Assert.Equal(state.Pid, ProcStat.Read(state.Pid)!.Session);
-        Assert.Null(UnixAccounts.FindByName(_user.Name));
     }
 
     [Fact]
     public async Task CheckHealthAsync_ProgramInstalled_HealthyAndSaysWhatItChecked()
     {
-        var health = await NewSpawner(new LocalProcessSpawnerOptions { Program = "python3" }).CheckHealthAsync(CancellationToken.None);
+        var helper = Environment.ProcessPath!;
+        var health = await NewSpawner(new LocalProcessSpawnerOptions { Program = "python3", HelperPath = helper }).CheckHealthAsync(CancellationToken.None);
+        var withoutHelper = await NewSpawner(new LocalProcessSpawnerOptions { Program = "python3", HelperPath = "/nonexistent/classhub" }).CheckHealthAsync(CancellationToken.None);
 
         Assert.True(health.Healthy, health.Detail);
         Assert.Contains("python3 at /usr/", health.Detail, StringComparison.Ordinal);
         Assert.Contains("/usr/bin/setpriv", health.Detail, StringComparison.Ordinal);
+        Assert.Contains(helper, health.Detail, StringComparison.Ordinal);
+        Assert.False(withoutHelper.Healthy);
+        Assert.Contains("/nonexistent/classhub is missing", withoutHelper.Detail, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -410,14 +455,14 @@ public sealed class LocalProcessSpawnerTests : IDisposable
     [MethodImpl(MethodImplOptions.NoInlining)]
     private async Task<(Uri Url, string State)> StartAndForgetAsync()
     {
-        var spawner = new LocalProcessSpawner(new LocalProcessSpawnerOptions(), new ProcessRunner(), TimeProvider.System, NullLogger<LocalProcessSpawner>.Instance);
+        var spawner = new LocalProcessSpawner(new LocalProcessSpawnerOptions(), TimeProvider.System, NullLogger<LocalProcessSpawner>.Instance);
         var result = await spawner.StartAsync(Request(), CancellationToken.None);
         Assert.Null(result.Failure);
         return (result.Server!.Url, result.Server.State);
     }
 
     private static LocalProcessSpawner NewSpawner(LocalProcessSpawnerOptions? options = null) =>
-        new(options ?? new LocalProcessSpawnerOptions(), new ProcessRunner(), TimeProvider.System, NullLogger<LocalProcessSpawner>.Instance);
+        new(options ?? new LocalProcessSpawnerOptions(), TimeProvider.System, NullLogger<LocalProcessSpawner>.Instance);
 
     private async Task<(SpawnedServer Server, LocalProcessState State)> StartAsync(LocalProcessSpawner spawner, SpawnRequest request)
     {
@@ -440,6 +485,6 @@ public sealed class LocalProcessSpawnerTests : IDisposable
             env[key] = value;
         }
 
-        return new SpawnRequest("alice", _user.Name, _server.Command, env, _server.LogPath(_user.Name), ResourceLimits.None);
+        return new SpawnRequest("alice", _user.Name, _server.Command, env, _server.LogPath(_user.Name), ResourceLimits.None) { UnixUid = _account.Uid };
     }
 }

@@ -9,11 +9,13 @@ public sealed class SlurmSpawnerTests : IDisposable
 {
     // sbatch is run as the student's real account, which must exist (the site's user directory; here useradd).
     private readonly TestUnixUser _student = new();
+    private readonly uint _uid;
 
     public SlurmSpawnerTests()
     {
         var added = new Classhub.Spawning.Processes.ProcessRunner().RunAsync("/usr/sbin/useradd", ["-m", _student.Name], CancellationToken.None).GetAwaiter().GetResult();
         Assert.True(added.Succeeded, added.StandardError);
+        _uid = Classhub.Spawning.Unix.UnixAccounts.FindByName(_student.Name)!.Uid;
     }
 
     private const string Token = "s3cret-server-token-0123456789";
@@ -33,10 +35,22 @@ public sealed class SlurmSpawnerTests : IDisposable
         ["jupyterhub-singleuser", "--debug"],
         new Dictionary<string, string> { ["JUPYTERHUB_API_TOKEN"] = Token, ["JUPYTERHUB_API_URL"] = "http://127.0.0.1:8000/hub/api", ["ODD"] = "it's" },
         "/tmp/alice.log",
-        ResourceLimits.None);
+        ResourceLimits.None) { UnixUid = _uid };
 
     private static SlurmSpawner Spawner(ScriptedSlurmCommands commands) =>
         new(Options, commands, TimeProvider.System, NullLogger<SlurmSpawner>.Instance);
+
+    [Fact]
+    public async Task StartAsync_AccountInSudoGroup_NoJobSubmitted()
+    {
+        Assert.True((await new Classhub.Spawning.Processes.ProcessRunner().RunAsync("/usr/sbin/usermod", ["-aG", "sudo", _student.Name], CancellationToken.None)).Succeeded);
+        var commands = new ScriptedSlurmCommands().Answer("runuser", "4711\n");
+
+        var result = await Spawner(commands).StartAsync(Request(), CancellationToken.None);
+
+        Assert.Equal("unix-user-privileged", result.Failure!.Reason);
+        Assert.Empty(commands.Calls);
+    }
 
     [Fact]
     public async Task StartAsync_Submitted_TokenOnlyOnStdinAndCourseSettingsOnTheCommandLine()

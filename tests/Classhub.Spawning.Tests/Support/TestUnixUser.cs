@@ -1,10 +1,15 @@
 using System.Security.Cryptography;
+using Classhub.Core.Users;
 using Classhub.Spawning.Processes;
 using Classhub.Spawning.Unix;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Classhub.Spawning.Tests.Support;
 
-/// <summary>A unique Unix user name for one test (the spawner creates the account); deleted with its home at the end.</summary>
+/// <summary>
+/// A unique Unix user name for one test; <see cref="Create"/> makes the account the way classhub does
+/// (<see cref="SystemAccountDirectory"/>: useradd, home 0700). Deleted with its home at the end.
+/// </summary>
 internal sealed class TestUnixUser : IDisposable
 {
     public TestUnixUser()
@@ -13,6 +18,15 @@ internal sealed class TestUnixUser : IDisposable
     }
 
     public string Name { get; }
+
+    /// <summary>The account, made now with classhub's own account directory.</summary>
+    public UnixAccount Create()
+    {
+        var directory = new SystemAccountDirectory(new AccountDirectoryOptions(), new AccountRules(), new ProcessRunner(), NullLogger<SystemAccountDirectory>.Instance);
+        var made = directory.CreateAsync(Name, CancellationToken.None).GetAwaiter().GetResult();
+        Assert.True(made.Ok, made.Failure?.ToString());
+        return UnixAccounts.FindByName(Name)!;
+    }
 
     public void Dispose()
     {

@@ -13,6 +13,12 @@ public sealed class SystemdSpawnerTests : IDisposable
     private readonly string _dir = Directory.CreateTempSubdirectory("systemd-spawner-").FullName;
     private readonly TestUnixUser _user = new();
     private readonly RecordingProcessRunner _runner = new();
+    private readonly Classhub.Spawning.Unix.UnixAccount _account;
+
+    public SystemdSpawnerTests()
+    {
+        _account = _user.Create();
+    }
 
     public void Dispose()
     {
@@ -37,10 +43,10 @@ public sealed class SystemdSpawnerTests : IDisposable
             ["JUPYTERHUB_HOST"] = "",
         },
         Path.Combine(_dir, "logs", $"{_user.Name}.log"),
-        limits ?? ResourceLimits.None);
+        limits ?? ResourceLimits.None) { UnixUid = _account.Uid };
 
     [Fact]
-    public async Task Start_CreatesAccountAndRunsTransientUnit_NoSecretInAnyArgument()
+    public async Task Start_RunsTransientUnitAsTheBoundAccount_NoSecretInAnyArgument()
     {
         var result = await Spawner().StartAsync(Request(), CancellationToken.None);
 
@@ -58,7 +64,7 @@ public sealed class SystemdSpawnerTests : IDisposable
             Assert.DoesNotContain(args, a => a.Contains(Secret, StringComparison.Ordinal) || a.Contains("JUPYTERHUB_API_TOKEN", StringComparison.Ordinal));
         }
 
-        Assert.True(Directory.Exists($"/home/{_user.Name}"), "the Unix account was created with its home");
+        Assert.DoesNotContain(run, a => a.StartsWith("--property=BindReadOnlyPaths=", StringComparison.Ordinal) || a.Contains("mount-datasets", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -101,23 +107,43 @@ public sealed class SystemdSpawnerTests : IDisposable
     }
 
     [Fact]
-    public async Task Start_Datasets_BindReadOnlyUnderHome()
+    public async Task Start_HubDatasetRoot_UnitRunsTheDescriptorStepThenSetprivInItsOwnNamespace_NeverBindsByPath()
     {
-        var options = new SystemdSpawnerOptions { Datasets = [new Dataset("census", "/srv/data/census")] };
-
-        await Spawner(options).StartAsync(Request(), CancellationToken.None);
+        await Spawner(new SystemdSpawnerOptions { HelperPath = "/usr/bin/classhub" }).StartAsync(Request() with { DatasetRoot = "/run/classhub/datasets/x" }, CancellationToken.None);
 
         var run = Assert.Single(_runner.CallsTo("systemd-run"));
-        Assert.Contains($"--property=BindReadOnlyPaths=/srv/data/census:/home/{_user.Name}/datasets/census", run);
+        Assert.Contains("--property=PrivateMounts=yes", run);
+        Assert.Contains($"--property=WorkingDirectory=/home/{_user.Name}", run);
+        Assert.Equal(
+            [
+                "--", "/usr/bin/classhub", "internal", "mount-datasets", "/run/classhub/datasets/x", $"/home/{_user.Name}", $"{_account.Uid}", $"{_account.Gid}", "--",
+                "/usr/bin/setpriv", $"--reuid={_account.Uid}", $"--regid={_account.Gid}", $"--groups={string.Join(',', _account.Groups)}", "--", "/bin/sh",
+            ],
+            run.SkipWhile(a => a != "--").Take(15));
+        Assert.DoesNotContain(run, a => a.StartsWith("--property=User=", StringComparison.Ordinal) || a.Contains("BindReadOnlyPaths", StringComparison.Ordinal) || a.Contains("BindPaths", StringComparison.Ordinal) || a.Contains("ExecStartPre", StringComparison.Ordinal));
+        var environment = File.ReadAllLines(Path.Combine(_dir, "env", _user.Name + ".env"));
+        Assert.Contains($"HOME='/home/{_user.Name}'", environment);
+        Assert.Contains($"USER='{_user.Name}'", environment);
     }
 
     [Fact]
-    public async Task Start_HubDatasetRoot_BoundReadOnlyOntoDatasetsFolder()
+    public async Task Start_DatasetRootWithCharactersSystemdWouldExpand_RefusedBeforeAnythingRuns()
     {
-        await Spawner(new SystemdSpawnerOptions()).StartAsync(Request() with { DatasetRoot = "/run/classhub/datasets/x" }, CancellationToken.None);
+        var result = await Spawner().StartAsync(Request() with { DatasetRoot = "/run/classhub/datasets/$HOME" }, CancellationToken.None);
 
-        var run = Assert.Single(_runner.CallsTo("systemd-run"));
-        Assert.Contains($"--property=BindReadOnlyPaths=/run/classhub/datasets/x:/home/{_user.Name}/datasets", run);
+        Assert.Equal("unusual-path", result.Failure!.Reason);
+        Assert.Empty(_runner.CallsTo("systemd-run"));
+    }
+
+    [Fact]
+    public async Task Start_AccountInSudoGroup_RefusedBeforeAnythingRuns()
+    {
+        Assert.True((await new Classhub.Spawning.Processes.ProcessRunner().RunAsync("/usr/sbin/usermod", ["-aG", "sudo", _user.Name], CancellationToken.None)).Succeeded);
+
+        var result = await Spawner().StartAsync(Request(), CancellationToken.None);
+
+        Assert.Equal("unix-user-privileged", result.Failure!.Reason);
+        Assert.Empty(_runner.Calls);
     }
 
     [Fact]

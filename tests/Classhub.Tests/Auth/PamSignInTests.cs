@@ -16,24 +16,26 @@ public sealed class PamSignInTests : IAsyncLifetime
     private readonly string _user = UnixUsers.NewName("pam");
     private readonly string _locked = UnixUsers.NewName("pam");
     private readonly string _unlisted = UnixUsers.NewName("pam");
+    private readonly string _admin = UnixUsers.NewName("pam");
     private HubProcess _hub = null!;
 
     public async Task InitializeAsync()
     {
-        foreach (var name in new[] { _user, _locked, _unlisted })
+        foreach (var name in new[] { _user, _locked, _unlisted, _admin })
         {
             Assert.Equal(0, await RunAsync(null, "useradd", "--create-home", "--shell", "/bin/sh", name));
             Assert.Equal(0, await RunAsync($"{name}:{Password}\n", "chpasswd"));
         }
 
         Assert.Equal(0, await RunAsync(null, "usermod", "-L", _locked));
+        Assert.Equal(0, await RunAsync(null, "usermod", "-aG", "sudo", _admin));
         _hub = HubProcess.Create();
         var config = Path.Combine(_hub.DataDir, "classhub.json");
         await File.WriteAllTextAsync(config, $$"""
             {
               "urls": "{{_hub.Url.ToString().TrimEnd('/')}}",
               "tls": { "mode": "off" },
-              "auth": { "methods": ["pam"], "pam": { "service": "login" }, "new_users": "create-allowed", "allowed_users": ["{{_user}}", "{{_locked}}"] }
+              "auth": { "methods": ["pam"], "pam": { "service": "login" }, "new_users": "create-allowed", "allowed_users": ["{{_user}}", "{{_locked}}", "{{_admin}}"] }
             }
             """);
         await _hub.StartConfiguredAsync(config);
@@ -42,7 +44,7 @@ public sealed class PamSignInTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await _hub.DisposeAsync();
-        await UnixUsers.RemoveAsync([_user, _locked, _unlisted]);
+        await UnixUsers.RemoveAsync([_user, _locked, _unlisted, _admin]);
         Directory.Delete(_hub.DataDir, recursive: true);
     }
 
@@ -97,6 +99,30 @@ public sealed class PamSignInTests : IAsyncLifetime
         Assert.Null(browser.Cookie("classhub-session"));
         var users = await _hub.CliAsync("user", "list");
         Assert.DoesNotContain(_unlisted, users.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SignIn_AdministratorWithTheirOwnUnixPassword_SignsInButNoServerEverRunsAsThem()
+    {
+        using var browser = new Browser(_hub.Url);
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.SignInAsync(_admin, Password)).StatusCode);
+        await browser.GetAsync("/hub/home");
+
+        await browser.PostFormAsync($"/hub/spawn/{_admin}", new Dictionary<string, string>());
+        var body = "";
+        var ran = false;
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline && !ran && !body.Contains("data-failed=\"true\"", StringComparison.Ordinal))
+        {
+            await Task.Delay(250);
+            (var pending, body) = await browser.GetAsync($"/hub/spawn-pending/{_admin}");
+            ran = pending.StatusCode == HttpStatusCode.Redirect;
+        }
+
+        Assert.False(ran, $"a server ran as {_admin}, a member of sudo");
+        Assert.Contains("data-failed=\"true\"", body, StringComparison.Ordinal);
+        Assert.Contains("member of group sudo", WebUtility.HtmlDecode(body), StringComparison.Ordinal);
+        Assert.Equal("", await UnixUsers.RunAsync("pgrep", "-u", _admin));
     }
 
     private static async Task<int> RunAsync(string? stdin, string file, params string[] args)

@@ -37,6 +37,7 @@ public sealed class DatasetEndToEndTests(HubFixture fixture) : IClassFixture<Hub
         {
             await CliOkAsync("dataset", "add", courseA, "iris", iris);
             await UnixUsers.RunAsync("useradd", "-m", "-s", "/bin/bash", alice);
+            await CliOkAsync("user", "link", alice);
             await UnixUsers.RunAsync("chown", alice, Path.Combine(iris, "data.csv"));
             using var aliceBrowser = await StartServerAsync(alice);
             var kernel = await JupyterKernel.StartAsync(aliceBrowser, alice);

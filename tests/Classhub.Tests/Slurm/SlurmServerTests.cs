@@ -38,6 +38,8 @@ public sealed class SlurmHubFixture : HubFixture
     {
         var user = await CreateUserAsync(password);
         Assert.Equal("", await UnixUsers.RunAsync("useradd", "-m", "-s", "/bin/bash", user));
+        var link = await Hub.CliAsync("user", "link", user);
+        Assert.True(link.ExitCode == 0, link.Stderr);
         var course = "hpc" + Guid.NewGuid().ToString("N")[..6];
         Assert.Equal(0, (await Hub.CliAsync("course", "create", course, "--title", "Cluster computing")).ExitCode);
         var set = await Hub.CliAsync("course", "set", course, "--spawner", "slurm", "--slurm-cpus", "1");

@@ -4,12 +4,14 @@ namespace Classhub.Hub.Courses.Roster;
 /// Reads a roster file exported from Canvas, Moodle, GitHub Classroom or a spreadsheet into validated entries. Pure:
 /// no storage, no users created. Never throws on bad input — every problem becomes a <see cref="RosterError"/> that
 /// names the line, the column and the fix, and all of them are reported at once.
+/// <paramref name="accountCheck"/> says, for a user name, whether the Unix account of that name keeps the person from
+/// getting a server (a message that blocks the row) or deserves a warning; null: nothing to say.
 /// </summary>
-internal sealed class RosterParser(Func<string, bool> isSystemAccount)
+internal sealed class RosterParser(Func<string, bool> isSystemAccount, Func<string, (string Message, bool Blocks)?>? accountCheck = null)
 {
     /// <summary>The parser for this machine: system accounts are the passwd entries with uid below 1000.</summary>
-    public static RosterParser ForPasswdFile(string passwdPath = SystemAccounts.PasswdPath) =>
-        new(SystemAccounts.FromPasswdFile(passwdPath));
+    public static RosterParser ForPasswdFile(string passwdPath = SystemAccounts.PasswdPath, Func<string, (string Message, bool Blocks)?>? accountCheck = null) =>
+        new(SystemAccounts.FromPasswdFile(passwdPath), accountCheck);
 
     public RosterParseResult Parse(Stream input, RosterFormat requested = RosterFormat.Auto)
     {
@@ -37,7 +39,7 @@ internal sealed class RosterParser(Func<string, bool> isSystemAccount)
             return Failed(requested, UnknownHeader(headerRecord.Line, header, requested));
         }
 
-        var rows = new RosterRowReader(columns, header.Cells.Count, isSystemAccount);
+        var rows = new RosterRowReader(columns, header.Cells.Count, isSystemAccount, accountCheck);
         foreach (var record in csv.Records.Skip(1))
         {
             rows.Read(record);

@@ -3,7 +3,7 @@ using Classhub.Core.Users;
 namespace Classhub.Hub.Courses.Roster;
 
 /// <summary>Turns data records into entries for one detected format, collecting every warning and error.</summary>
-internal sealed class RosterRowReader(RosterColumns columns, int headerWidth, Func<string, bool> isSystemAccount)
+internal sealed class RosterRowReader(RosterColumns columns, int headerWidth, Func<string, bool> isSystemAccount, Func<string, (string Message, bool Blocks)?>? accountCheck = null)
 {
     private readonly Dictionary<string, int> _lineByUsername = new(StringComparer.Ordinal);
 
@@ -100,6 +100,18 @@ internal sealed class RosterRowReader(RosterColumns columns, int headerWidth, Fu
         if (problem is null && isSystemAccount(username))
         {
             problem = $"'{username}' is a system account on this server (uid below {SystemAccounts.FirstRegularUid}); choose another user name";
+        }
+
+        if (problem is null && accountCheck?.Invoke(username) is { } account)
+        {
+            if (account.Blocks)
+            {
+                problem = account.Message;
+            }
+            else
+            {
+                Warnings.Add(new RosterWarning(record.Line, account.Message));
+            }
         }
 
         AddIfProblem(record, column, problem is null || raw == username ? problem : $"{problem} (read from '{raw}')");

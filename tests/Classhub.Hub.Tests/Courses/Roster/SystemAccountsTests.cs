@@ -56,4 +56,23 @@ public sealed class SystemAccountsTests
             File.Delete(path);
         }
     }
+
+    [Fact]
+    public void Parse_AccountCheckSaysBlocksOrWarns_ErrorOnThatRowOrWarningAndTheRowKept()
+    {
+        using var roster = new MemoryStream("username\nstaffer\nunixer\njdoe\n"u8.ToArray());
+        var parser = new RosterParser(_ => false, name => name switch
+        {
+            "staffer" => ("a Unix account staffer already exists on this server and classhub did not create it", true),
+            "unixer" => ("signs in with PAM", false),
+            _ => null,
+        });
+
+        var result = parser.Parse(roster);
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("line 2, username: a Unix account staffer already exists on this server and classhub did not create it", error.ToString());
+        Assert.Equal("line 3: signs in with PAM", Assert.Single(result.Warnings).ToString());
+        Assert.Equal(["unixer", "jdoe"], result.Entries.Select(e => e.Username));
+    }
 }
