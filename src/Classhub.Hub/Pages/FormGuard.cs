@@ -1,9 +1,13 @@
 using Classhub.Hub.Auth;
+using Classhub.Hub.Hosting;
 using Microsoft.AspNetCore.Http;
 
 namespace Classhub.Hub.Pages;
 
-/// <summary>Reads a posted form and checks its CSRF token; a bad or missing token gets the 403 page, never a 500.</summary>
+/// <summary>
+/// Reads a posted form and checks its CSRF token; a body that is not a readable form gets the 400 page saying so, a
+/// bad or missing token the 403 page, never a 500.
+/// </summary>
 internal sealed class FormGuard(PageRenderer pages)
 {
     public async Task<IFormCollection?> ReadAsync(HttpContext context)
@@ -11,13 +15,11 @@ internal sealed class FormGuard(PageRenderer pages)
         IFormCollection? form = null;
         if (context.Request.HasFormContentType)
         {
-            try
+            (form, var problem) = await FormBody.ReadAsync(context);
+            if (problem is not null)
             {
-                form = await context.Request.ReadFormAsync(context.RequestAborted);
-            }
-            catch (InvalidDataException)
-            {
-                form = null;
+                await pages.Error(context, StatusCodes.Status400BadRequest, "Form not readable", $"{problem}. Go back, reload the page and try again.");
+                return null;
             }
         }
 
