@@ -80,6 +80,10 @@ public sealed class HubProcess : IAsyncDisposable
     public Task StartAsync(params string[] extraArgs) =>
         LaunchAsync(["serve", "--data-dir", DataDir, "--urls", Url.ToString().TrimEnd('/'), .. extraArgs]);
 
+    /// <summary>Starts <c>classhub serve --data-dir DIR</c> with exactly these further arguments (its own --urls, which must reach <see cref="Url"/>).</summary>
+    public Task StartWithAsync(params string[] args) =>
+        LaunchAsync(["serve", "--data-dir", DataDir, .. args]);
+
     /// <summary>Starts <c>classhub serve</c> with a configuration file only (its listen addresses; <see cref="Url"/> must be its hub.internal_url).</summary>
     public Task StartConfiguredAsync(string configPath) =>
         LaunchAsync(["serve", "--data-dir", DataDir, "--config", configPath]);
