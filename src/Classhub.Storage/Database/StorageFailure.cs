@@ -142,7 +142,7 @@ internal static partial class StorageFailure
         Failure.Of(ReadOnly, $"{folder} is on a read-only file system; remount it read-write (mount -o remount,rw), or point classhub at a writable folder (--data-dir, or data_dir in the configuration)");
 
     private static Failure Denied(string folder) =>
-        Failure.Of(NotPermitted, $"cannot write {folder}: permission denied; run classhub as root (sudo), or give the folder to the user running it");
+        Failure.Of(NotPermitted, $"permission denied in {folder}; run classhub as root (sudo), or give the folder to the user running it");
 
     /// <summary>The folder of the path .NET names at the end of a file error ("No space left on device : '/path/file'").</summary>
     private static string? FolderIn(string message) =>

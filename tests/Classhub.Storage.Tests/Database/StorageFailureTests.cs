@@ -81,6 +81,15 @@ public sealed class StorageFailureTests
     }
 
     [Fact]
+    public void Of_PermissionDenied_NotPermittedNamingTheFolderOfThePath()
+    {
+        var failure = StorageFailure.Of(new UnauthorizedAccessException("Access to the path '/var/lib/classhub/uploads/x.csv' is denied."), "/somewhere/else");
+
+        Assert.Equal(StorageFailure.NotPermitted, failure?.Reason);
+        Assert.Equal("permission denied in /var/lib/classhub/uploads; run classhub as root (sudo), or give the folder to the user running it", failure!.UserMessage);
+    }
+
+    [Fact]
     public void Of_AnyOtherException_NullBecauseItIsABug()
     {
         Assert.Null(StorageFailure.Of(new NullReferenceException(), "/var/lib/classhub"));
