@@ -17,16 +17,17 @@ public sealed class ServeRefusalTests : IDisposable
     [Fact]
     public async Task Urls_HostNameOfThisMachine_ListensOnItsAddress()
     {
-        // /etc/hosts maps this machine's name to 127.0.0.1 (Debian's default does the same with 127.0.1.1).
+        // This machine's own name resolves (/etc/hosts) to one of its addresses: 127.0.0.1 here, 127.0.1.1 on Debian's default.
         var name = Dns.GetHostName();
-        Assert.Contains(IPAddress.Loopback, await Dns.GetHostAddressesAsync(name));
-        await using (_hub)
+        var address = (await Dns.GetHostAddressesAsync(name)).First(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork);
+        var hub = HubProcess.Create(_hub.DataDir, host: address.ToString());
+        await using (hub)
         {
-            await _hub.StartWithAsync("--urls", $"http://{name}:{_hub.Port}");
+            await hub.StartWithAsync("--urls", $"http://{name}:{hub.Port}");
 
             using var client = new HttpClient();
-            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri(_hub.Url, "/hub/health"))).StatusCode);
-            Assert.Contains($"classhub is serving http://{name}:{_hub.Port}/", _hub.Output, StringComparison.Ordinal);
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri(hub.Url, "/hub/health"))).StatusCode);
+            Assert.Contains($"classhub is serving http://{name}:{hub.Port}/", hub.Output, StringComparison.Ordinal);
         }
     }
 
