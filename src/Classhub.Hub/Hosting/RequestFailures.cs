@@ -103,7 +103,7 @@ internal static partial class RequestFailures
         if (StorageFailure.Of(e, dataDir) is { } storage)
         {
             var status = storage.Reason == StorageFailure.DiskFull ? StatusCodes.Status507InsufficientStorage : StatusCodes.Status503ServiceUnavailable;
-            return new Answer(status, "Could not save", $"nothing was changed: {storage.UserMessage}");
+            return new Answer(status, "Could not save", $"not saved: {storage.UserMessage}");
         }
 
         return new Answer(StatusCodes.Status500InternalServerError, "Something went wrong", "an internal error occurred; the administrator can find it in the hub's log");

@@ -91,7 +91,7 @@ public sealed partial class DiskFullTests : IAsyncLifetime
     {
         var text = WebUtility.HtmlDecode(page);
         Assert.True(response.StatusCode == HttpStatusCode.InsufficientStorage, $"{(int)response.StatusCode}: {text}\n{_hub.Output}");
-        Assert.Matches($"nothing was changed: the disk holding {Regex.Escape(_disk.Path)}(/uploads)? is full", text);
+        Assert.Matches($"not saved: the disk holding {Regex.Escape(_disk.Path)}(/uploads)? is full", text);
         Assert.DoesNotContain("   at ", page, StringComparison.Ordinal);
     }
 
