@@ -25,9 +25,18 @@ public sealed partial class DiskFullTests : IAsyncLifetime
         var config = Path.Combine(_configDir, "classhub.json");
         await File.WriteAllTextAsync(config, """{ "health": { "min_free_mb": 8 } }""");
         _hub = HubProcess.Create(_disk.Path);
-        await _hub.StartAsync("--config", config);
-        Assert.Equal(0, (await _hub.RunCliAsync("admin password", "user", "add", _admin, "--password-stdin", "--admin")).ExitCode);
-        Assert.Equal(0, (await _hub.CliAsync("course", "create", Course, "--title", "Full")).ExitCode);
+        try
+        {
+            await _hub.StartAsync("--config", config);
+            Assert.Equal(0, (await _hub.RunCliAsync("admin password", "user", "add", _admin, "--password-stdin", "--admin")).ExitCode);
+            Assert.Equal(0, (await _hub.CliAsync("course", "create", Course, "--title", "Full")).ExitCode);
+        }
+        catch
+        {
+            // xunit does not call DisposeAsync when this fails: the mount must not outlive the test.
+            await DisposeAsync();
+            throw;
+        }
     }
 
     public async Task DisposeAsync()
