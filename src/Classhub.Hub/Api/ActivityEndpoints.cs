@@ -25,15 +25,16 @@ internal sealed class ActivityEndpoints(ApiCaller api, ServerManager servers)
             return;
         }
 
-        var report = await JsonBody.ReadAsync(context, HubJsonContext.Default.ActivityRequest);
+        var (report, problem) = await JsonBody.ReadAsync(context, HubJsonContext.Default.ActivityRequest);
         if (report is null)
         {
-            await ApiResults.Error(StatusCodes.Status400BadRequest, "the body must be JSON like {\"last_activity\": \"2026-01-01T00:00:00Z\"}").ExecuteAsync(context);
+            await ApiResults.Error(StatusCodes.Status400BadRequest, $"{problem}; send JSON like {{\"last_activity\": \"2026-01-01T00:00:00Z\"}}").ExecuteAsync(context);
             return;
         }
 
         var last = report.LastActivity;
-        if (report.Servers is not null && report.Servers.TryGetValue("", out var server) && server.LastActivity > last)
+        // A server entry may be JSON null although its type says otherwise: it then reports nothing.
+        if (report.Servers is not null && report.Servers.TryGetValue("", out var server) && server?.LastActivity > last)
         {
             last = server.LastActivity;
         }

@@ -36,8 +36,8 @@ internal sealed class ServerAddressEndpoints(ApiCaller api, ServerManager server
             return;
         }
 
-        var report = await JsonBody.ReadAsync(context, HubJsonContext.Default.ServerAddressRequest);
-        if (Problem(report) is { } problem)
+        var (report, bodyProblem) = await JsonBody.ReadAsync(context, HubJsonContext.Default.ServerAddressRequest);
+        if ((report is null ? bodyProblem : Problem(report)) is { } problem)
         {
             await ApiResults.Error(StatusCodes.Status400BadRequest, $"{problem}; send JSON like {{\"host\": \"node12\", \"port\": 41234}}").ExecuteAsync(context);
             return;

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Classhub.Hub.Api;
 
@@ -15,7 +16,7 @@ namespace Classhub.Hub.Api;
 /// <c>/hub/api/users/{name}/server</c>: start (201 when ready within the slow-spawn timeout, else 202), stop
 /// (204, or 202 while stopping), and the progress event stream.
 /// </summary>
-internal sealed class ServerEndpoints(ApiCaller api, UserStore users, ServerManager servers, HubOptions options, TimeProvider time)
+internal sealed class ServerEndpoints(ApiCaller api, UserStore users, ServerManager servers, HubOptions options, TimeProvider time, IHostApplicationLifetime lifetime)
 {
     public static void Map(IEndpointRouteBuilder app)
     {
@@ -47,6 +48,7 @@ internal sealed class ServerEndpoints(ApiCaller api, UserStore users, ServerMana
         }
 
         var pending = servers.StartAsync(user.Id, user.Name);
+        // RequestAborted also ends the wait when the hub starts to stop: the answer is then 202, the start goes on.
         await Task.WhenAny(pending, Task.Delay(options.SlowSpawnTimeout, time, context.RequestAborted));
         var entry = servers.Find(user.Name)!;
         context.Response.StatusCode = entry.Phase switch
@@ -94,30 +96,51 @@ internal sealed class ServerEndpoints(ApiCaller api, UserStore users, ServerMana
         context.Response.Headers.ContentType = "text/event-stream";
         context.Response.Headers.CacheControl = "no-cache";
         var sent = 0;
-        while (!context.RequestAborted.IsCancellationRequested)
+        var last = 0;
+        try
         {
-            var entry = servers.Find(name);
-            var progress = entry?.Progress;
-            if (progress is null)
+            while (!context.RequestAborted.IsCancellationRequested)
             {
-                return;
-            }
+                var entry = servers.Find(name);
+                var progress = entry?.Progress;
+                if (progress is null)
+                {
+                    return;
+                }
 
-            foreach (var e in progress.Since(sent))
-            {
-                var json = JsonSerializer.Serialize(new ProgressModel(e.Progress, e.Message, e.Ready, e.Failed, e.Url), HubJsonContext.Default.ProgressModel);
-                await context.Response.WriteAsync($"data: {json}\n\n", context.RequestAborted);
-                sent++;
-            }
+                foreach (var e in progress.Since(sent))
+                {
+                    await WriteEventAsync(context, new ProgressModel(e.Progress, e.Message, e.Ready, e.Failed, e.Url), context.RequestAborted);
+                    (sent, last) = (sent + 1, e.Progress);
+                }
 
-            await context.Response.Body.FlushAsync(context.RequestAborted);
-            if (progress.Finished && progress.Since(sent).Count == 0)
-            {
-                return;
-            }
+                await context.Response.Body.FlushAsync(context.RequestAborted);
+                if (progress.Finished && progress.Since(sent).Count == 0)
+                {
+                    return;
+                }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(250), time, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+                await Task.Delay(TimeSpan.FromMilliseconds(250), time, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
         }
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            // The hub is stopping: the goodbye below ends the stream.
+        }
+
+        if (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            // The stream ends here, not cut off when the hub exits; the page reloads and follows the start again when
+            // the hub is back (the server's start goes on, or is taken up again after the restart).
+            await WriteEventAsync(context, new ProgressModel(last, "The hub is restarting; this page picks up your server again when it is back", false, false, null), CancellationToken.None);
+        }
+    }
+
+    private static async Task WriteEventAsync(HttpContext context, ProgressModel model, CancellationToken cancellationToken)
+    {
+        var json = JsonSerializer.Serialize(model, HubJsonContext.Default.ProgressModel);
+        await context.Response.WriteAsync($"data: {json}\n\n", cancellationToken);
+        await context.Response.Body.FlushAsync(cancellationToken);
     }
 
     private (StoredUser? User, IResult? Error) Authorize(HttpContext context, string action)

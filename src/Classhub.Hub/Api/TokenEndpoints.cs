@@ -33,12 +33,13 @@ internal sealed class TokenEndpoints(ApiCaller api, UserStore users, TokenStore 
             return;
         }
 
-        var request = context.Request.ContentLength > 0
+        var (request, problem) = context.Request.ContentLength > 0
             ? await JsonBody.ReadAsync(context, HubJsonContext.Default.TokenRequest)
-            : new TokenRequest(null, null, null);
-        if (request is null || request.ExpiresIn is < 0)
+            : (new TokenRequest(null, null, null), null);
+        problem ??= request is null ? null : Problem(request);
+        if (problem is not null || request is null)
         {
-            await ApiResults.Error(StatusCodes.Status400BadRequest, "the body must be JSON like {\"note\": \"...\", \"expires_in\": 3600}").ExecuteAsync(context);
+            await ApiResults.Error(StatusCodes.Status400BadRequest, $"{problem}; send JSON like {{\"note\": \"...\", \"expires_in\": 3600, \"scopes\": [\"read:users\"]}}").ExecuteAsync(context);
             return;
         }
 
@@ -57,5 +58,29 @@ internal sealed class TokenEndpoints(ApiCaller api, UserStore users, TokenStore 
         var (token, stored) = tokens.Create(user.Id, TokenKind.Api, scopes, request.Note, expires);
         var model = new TokenModel(token, $"a{stored.Id}", "api_token", user.Name, stored.Note, stored.Scopes, stored.CreatedAt, stored.ExpiresAt);
         await Results.Json(model, HubJsonContext.Default.TokenModel, statusCode: StatusCodes.Status201Created).ExecuteAsync(context);
+    }
+
+    /// <summary>The longest lifetime a token can be given; 0 (or none) means it does not expire.</summary>
+    internal const long MaxExpiresInSeconds = 10L * 366 * 24 * 3600;
+
+    /// <summary>What is wrong with a request, naming the field; null when it can be honoured.</summary>
+    internal static string? Problem(TokenRequest request)
+    {
+        if (request.ExpiresIn is < 0 or > MaxExpiresInSeconds)
+        {
+            return $"expires_in: must be a number of seconds between 1 and {MaxExpiresInSeconds} (10 years), or 0 for a token that does not expire; not {request.ExpiresIn}";
+        }
+
+        var scopes = request.Scopes ?? [];
+        for (var i = 0; i < scopes.Count; i++)
+        {
+            // JSON null reaches the list although its type says otherwise.
+            if (string.IsNullOrWhiteSpace(scopes[i]))
+            {
+                return $"scopes: item {i + 1} is {(scopes[i] is null ? "null" : "empty")}; each scope is a name such as \"read:users\" or \"self\"";
+            }
+        }
+
+        return request.Note is { Length: > 1000 } ? "note: must be at most 1000 characters" : null;
     }
 }

@@ -85,12 +85,12 @@ internal sealed class UsersEndpoints(ApiCaller api, UserStore users, ServerManag
             return;
         }
 
-        var body = context.Request.ContentLength > 0
+        var (body, bodyProblem) = context.Request.ContentLength > 0
             ? await JsonBody.ReadAsync(context, HubJsonContext.Default.CreateUserRequest)
-            : new CreateUserRequest(false);
+            : (new CreateUserRequest(false), null);
         if (body is null)
         {
-            await ApiResults.Error(StatusCodes.Status400BadRequest, "the body must be JSON like {\"admin\": false}").ExecuteAsync(context);
+            await ApiResults.Error(StatusCodes.Status400BadRequest, $"{bodyProblem}; send JSON like {{\"admin\": false}}").ExecuteAsync(context);
             return;
         }
 
@@ -122,7 +122,7 @@ internal sealed class UsersEndpoints(ApiCaller api, UserStore users, ServerManag
 
         if (servers.Find(name) is { Phase: not ServerPhase.Stopped })
         {
-            await servers.StopAsync(name, "the user was deleted");
+            await servers.StopAsync(name, "the user was deleted").WaitAsync(context.RequestAborted);
         }
 
         users.Delete(name);

@@ -9,10 +9,12 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Classhub.Hub.Health;
 
 /// <summary>
-/// <c>/hub/health</c>: 200 only when the database answers, the spawner can start servers and every other part that
-/// contributes a check (the TLS certificate) is fine; the body says what was checked.
+/// <c>/hub/health</c>: "ok" (200) when everything is fine; "fail" (503) when the database does not answer, the spawner
+/// cannot start servers or another part that contributes a check (the TLS certificate) is not fine; "degraded" (still
+/// 200: the hub serves) when only the data dir's disk is low on space (<see cref="DiskSpace"/>). The body says what
+/// was checked.
 /// </summary>
-internal sealed class HealthEndpoints(HubDatabase database, ISpawner spawner, IEnumerable<HealthContribution> contributions)
+internal sealed class HealthEndpoints(HubDatabase database, ISpawner spawner, DiskSpace disk, IEnumerable<HealthContribution> contributions)
 {
     public static void Map(IEndpointRouteBuilder app)
     {
@@ -35,7 +37,10 @@ internal sealed class HealthEndpoints(HubDatabase database, ISpawner spawner, IE
         }
 
         var ok = checks.Values.All(c => c.Ok);
+        var diskCheck = disk.Check();
+        checks["disk"] = diskCheck;
+        var status = !ok ? "fail" : diskCheck.Ok ? "ok" : "degraded";
         context.Response.Headers.CacheControl = "no-store";
-        await Results.Json(new HealthModel(ok ? "ok" : "fail", checks), HubJsonContext.Default.HealthModel, statusCode: ok ? 200 : 503).ExecuteAsync(context);
+        await Results.Json(new HealthModel(status, checks), HubJsonContext.Default.HealthModel, statusCode: ok ? 200 : 503).ExecuteAsync(context);
     }
 }

@@ -40,6 +40,9 @@ internal sealed record HubOptions
 
     public TimeSpan SessionLifetime { get; init; } = TimeSpan.FromDays(14);
 
+    /// <summary>Below this much free space on the data dir's disk, /hub/health says "degraded" (config: health.min_free_mb).</summary>
+    public long MinFreeBytes { get; init; } = 1024L * 1024 * 1024;
+
     /// <summary>PBKDF2-SHA256 iterations for new password hashes (OWASP 2023: at least 600,000).</summary>
     public int PasswordIterations { get; init; } = Auth.PasswordHasher.DefaultIterations;
 

@@ -80,6 +80,7 @@ internal static class HubServiceCollectionExtensions
         services.AddSingleton<ActivityEndpoints>();
         services.AddSingleton<ServerAddressEndpoints>();
         services.AddSingleton<OAuthEndpoints>();
+        services.AddSingleton<DiskSpace>();
         services.AddSingleton<HealthEndpoints>();
         services.AddSingleton<HubMetrics>();
         services.AddSingleton<UsageHistory>();

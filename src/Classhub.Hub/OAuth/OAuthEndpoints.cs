@@ -1,6 +1,7 @@
 using Classhub.Core.Security;
 using Classhub.Hub.Api;
 using Classhub.Hub.Auth;
+using Classhub.Hub.Hosting;
 using Classhub.Hub.Pages;
 using Classhub.Storage.OAuth;
 using Classhub.Storage.Tokens;
@@ -74,7 +75,14 @@ internal sealed class OAuthEndpoints(CallerResolver callers, ServerAccess access
             return;
         }
 
-        var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        var (form, problem) = await FormBody.ReadAsync(context);
+        if (form is null)
+        {
+            // A multipart body without its boundary or cut short, or more than 1,024 fields.
+            await ApiResults.Error(StatusCodes.Status400BadRequest, $"{problem}; the token request is application/x-www-form-urlencoded with client_id, client_secret, grant_type, code and redirect_uri").ExecuteAsync(context);
+            return;
+        }
+
         var clientId = form["client_id"].ToString();
         var client = oauth.FindClient(clientId);
         if (client is null || !Secrets.FixedTimeEquals(client.SecretHash, Secrets.Hash(form["client_secret"].ToString())))

@@ -1,4 +1,5 @@
 using Classhub.Hub.Auth;
+using Classhub.Hub.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -18,14 +19,12 @@ internal sealed class FormGuard(PageRenderer pages)
         {
             try
             {
-                form = options is null
-                    ? await context.Request.ReadFormAsync(context.RequestAborted)
-                    : await context.Request.ReadFormAsync(options, context.RequestAborted);
-            }
-            catch (InvalidDataException e)
-            {
-                await NotAnUpload(context, e.Message);
-                return null;
+                (form, var problem) = await FormBody.ReadAsync(context, options);
+                if (problem is not null)
+                {
+                    await NotAnUpload(context, problem);
+                    return null;
+                }
             }
             catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
             {

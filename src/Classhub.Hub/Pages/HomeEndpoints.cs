@@ -174,7 +174,8 @@ internal sealed class HomeEndpoints(CallerResolver callers, ServerManager server
             return;
         }
 
-        await servers.StopAsync(name, $"stopped by {caller.Name}");
+        // The stop goes on if the hub starts to stop meanwhile; the request does not hold up its exit (RequestAborted).
+        await servers.StopAsync(name, $"stopped by {caller.Name}").WaitAsync(context.RequestAborted);
         context.Response.Redirect(caller.Name == name ? "/hub/home" : "/hub/admin");
     }
 

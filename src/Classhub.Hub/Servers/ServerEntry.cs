@@ -31,6 +31,12 @@ internal sealed class ServerEntry(long userId, string userName)
 
     public Task? Pending { get; set; }
 
+    /// <summary>
+    /// Cancelled when a stop is asked for while a start is pending: the start gives up at once (its spawner leaves no
+    /// half-started server) and the stop takes over, instead of the stop waiting out the start timeout.
+    /// </summary>
+    public CancellationTokenSource StopRequested { get; set; } = new();
+
     /// <summary>Completed by the server's own address report, for spawners that cannot know the address (cluster jobs).</summary>
     public TaskCompletionSource<Uri> AddressReport { get; set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

@@ -60,6 +60,7 @@ internal sealed partial class ServerManager(
             entry.Phase = ServerPhase.Starting;
             entry.StartedAt = null;
             entry.LastError = null;
+            entry.StopRequested = new CancellationTokenSource();
             entry.Progress = new SpawnProgress();
             entry.AddressReport = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
             entry.Progress.Add(new ProgressEvent(0, "Server requested"));
@@ -79,6 +80,8 @@ internal sealed partial class ServerManager(
             return Task.CompletedTask;
         }
 
+        Task stopping;
+        CancellationTokenSource pendingStart;
         lock (entry)
         {
             if (entry.Phase is ServerPhase.Stopped)
@@ -89,13 +92,18 @@ internal sealed partial class ServerManager(
             var previous = entry.Pending ?? Task.CompletedTask;
             entry.Phase = ServerPhase.Stopping;
             routes.Remove(userName);
-            entry.Pending = Task.Run(async () =>
+            pendingStart = entry.StopRequested;
+            entry.Pending = stopping = Task.Run(async () =>
             {
                 await previous.ContinueWith(_ => { }, TaskScheduler.Default);
                 await StopCoreAsync(entry, reason, error);
             });
-            return entry.Pending;
         }
+
+        // A start still pending gives up now rather than at its timeout; cancelled outside the lock, because
+        // cancellation runs the start's continuations, which take the lock themselves.
+        pendingStart.Cancel();
+        return stopping;
     }
 
     /// <summary>
@@ -120,7 +128,8 @@ internal sealed partial class ServerManager(
     }
 
     /// <summary>
-    /// At start-up: re-attach to servers that kept running while the hub was down; go on waiting for those still
+    /// At start-up: re-attach to servers that kept running while the hub was down (each is "starting" until its HTTP
+    /// answers, then routed and ready, as after a spawn; this returns before they answer); go on waiting for those still
     /// queued or starting where the hub cannot see them (a cluster job: it reports its address itself); mark the
     /// others stopped.
     /// </summary>
@@ -136,6 +145,7 @@ internal sealed partial class ServerManager(
                 lock (entry)
                 {
                     entry.Phase = ServerPhase.Starting;
+                    entry.StopRequested = new CancellationTokenSource();
                     entry.State = waiting;
                     entry.StartedAt = stored.StartedAt;
                     entry.Progress.Add(new ProgressEvent(10, "Still starting your server (the hub restarted meanwhile)"));
@@ -144,22 +154,32 @@ internal sealed partial class ServerManager(
                         {
                             // The queue limit belonged to the spawn request: after a restart the wait in the queue has none (the student can stop it).
                             LogResumed(logger, stored.UserName);
-                            using var timeout = NewStartClock();
-                            await BecomeReadyAsync(entry, waiting, new PendingServer(waiting, QueueTimeout: null), null, LogPath(stored.UserName), timeout);
+                            using var clock = new StartClock(options.StartTimeout, time, entry.StopRequested.Token);
+                            await BecomeReadyAsync(entry, waiting, new PendingServer(waiting, QueueTimeout: null), null, LogPath(stored.UserName), clock.Source);
                         }),
                         CancellationToken.None);
                 }
             }
-            else if (status.Running && stored.Url is not null)
+            else if (status.Running && stored.Url is { } url && stored.State is { } running)
             {
-                entry.Phase = ServerPhase.Running;
-                entry.Url = stored.Url;
-                entry.State = stored.State;
-                entry.StartedAt = stored.StartedAt;
-                entry.Progress.Add(new ProgressEvent(100, "Server ready", Ready: true, Url: entry.UserName));
-                routes.Set(stored.UserName, stored.Url);
-                servers.Save(entry.UserId, ServerPhase.Running, stored.Url, spawner.Kind, stored.State, stored.StartedAt, null);
-                LogReattached(logger, stored.UserName, stored.Url);
+                // Its process is alive, but alive is not answering (it may be stopped, swapped out or wedged): it is
+                // "starting" again, with no route, until its HTTP answers, as after a spawn.
+                lock (entry)
+                {
+                    entry.Phase = ServerPhase.Starting;
+                    entry.StopRequested = new CancellationTokenSource();
+                    entry.Url = url;
+                    entry.State = running;
+                    entry.StartedAt = stored.StartedAt;
+                    entry.Progress.Add(new ProgressEvent(10, "Your server kept running while the hub restarted"));
+                    entry.Pending = Task.Run(
+                        () => StartGuardedAsync(entry, running, async _ =>
+                        {
+                            using var clock = new StartClock(options.StartTimeout, time, entry.StopRequested.Token);
+                            await BecomeReadyAsync(entry, running, null, url, LogPath(stored.UserName), clock.Source, reattached: true);
+                        }),
+                        CancellationToken.None);
+                }
             }
             else
             {
@@ -214,8 +234,8 @@ internal sealed partial class ServerManager(
             ResourceLimits.None) { DatasetRoot = datasetRoot, UnixUid = runAs?.Uid };
 
         entry.Progress.Add(new ProgressEvent(10, "Starting your server"));
-        using var timeout = NewStartClock();
-        var result = await spawner.StartAsync(request, timeout.Token);
+        using var clock = new StartClock(options.StartTimeout, time, entry.StopRequested.Token);
+        var result = await spawner.StartAsync(request, clock.Source.Token);
         if (result.Failure is { } failure)
         {
             await FailAsync(entry, null, failure.Message);
@@ -228,14 +248,15 @@ internal sealed partial class ServerManager(
         entry.State = state;
         entry.StartedAt = time.GetUtcNow();
         servers.Save(entry.UserId, ServerPhase.Starting, entry.Url, spawner.Kind, state, entry.StartedAt, null);
-        await BecomeReadyAsync(entry, state, result.Pending, entry.Url, request.LogPath, timeout);
+        await BecomeReadyAsync(entry, state, result.Pending, entry.Url, request.LogPath, clock.Source);
     });
 
     /// <summary>
     /// After the spawner placed the server, or queued it: a pending server (cluster job) has no address yet, so its own
     /// report is awaited first; then its first answer.
     /// </summary>
-    private async Task BecomeReadyAsync(ServerEntry entry, string state, PendingServer? pending, Uri? url, string logPath, CancellationTokenSource timeout)
+    /// <param name="reattached">A server that kept running while the hub restarted: its activity and start time stand, and it is no new spawn in the metrics.</param>
+    private async Task BecomeReadyAsync(ServerEntry entry, string state, PendingServer? pending, Uri? url, string logPath, CancellationTokenSource timeout, bool reattached = false)
     {
         var name = entry.UserName;
         if (url is null)
@@ -268,13 +289,23 @@ internal sealed partial class ServerManager(
             }
 
             entry.Phase = ServerPhase.Running;
-            entry.LastActivity = time.GetUtcNow();
-            entry.ActivityDirty = true;
+            if (!reattached || entry.LastActivity is null)
+            {
+                entry.LastActivity = time.GetUtcNow();
+                entry.ActivityDirty = true;
+            }
+
             routes.Set(name, url);
         }
 
         servers.Save(entry.UserId, ServerPhase.Running, url, spawner.Kind, state, entry.StartedAt, null);
         entry.Progress.Add(new ProgressEvent(100, "Server ready", Ready: true, Url: $"/user/{name}/"));
+        if (reattached)
+        {
+            LogReattached(logger, name, url);
+            return;
+        }
+
         metrics.Spawned(success: true, time.GetUtcNow() - entry.StartedAt!.Value);
         LogStarted(logger, name, url);
     }
@@ -286,6 +317,12 @@ internal sealed partial class ServerManager(
         try
         {
             await start(s => state = s);
+        }
+        catch (OperationCanceledException) when (entry.StopRequested.IsCancellationRequested)
+        {
+            // A stop was asked for meanwhile: it runs next (StopAsync queued it after this start) and stops what the
+            // spawner started; the start just ends.
+            LogStartGivenUp(logger, entry.UserName);
         }
         catch (OperationCanceledException)
         {
@@ -300,13 +337,13 @@ internal sealed partial class ServerManager(
         }
     }
 
-    private CancellationTokenSource NewStartClock() => new(options.StartTimeout, time);
-
     private string LogPath(string userName) => Path.Combine(options.LogDir, $"{userName}.log");
 
     private async Task FailAsync(ServerEntry entry, string? state, string reason)
     {
-        var message = $"starting server for {entry.UserName}: {reason}";
+        // Spawners already say what they were doing ("starting server for alice: ..."); it is not said twice.
+        var doing = $"starting server for {entry.UserName}";
+        var message = reason.StartsWith(doing, StringComparison.Ordinal) ? reason : $"{doing}: {reason}";
         LogSpawnFailed(logger, message);
         metrics.Spawned(success: false, entry.StartedAt is { } started ? time.GetUtcNow() - started : TimeSpan.Zero);
         if (state is not null)
@@ -373,6 +410,9 @@ internal sealed partial class ServerManager(
         }
     }
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "start of the server of {User} given up: a stop was asked for")]
+    private static partial void LogStartGivenUp(ILogger logger, string user);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "server for {User} is ready at {Url}")]
     private static partial void LogStarted(ILogger logger, string user, Uri url);
 
@@ -393,4 +433,25 @@ internal sealed partial class ServerManager(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "starting server for {User} failed with an internal error")]
     private static partial void LogSpawnCrashed(ILogger logger, string user, Exception exception);
+
+    /// <summary>The start timeout's clock, which also runs out at once when a stop is asked for meanwhile.</summary>
+    private sealed class StartClock : IDisposable
+    {
+        private readonly CancellationTokenRegistration _stop;
+
+        public StartClock(TimeSpan timeout, TimeProvider time, CancellationToken stopRequested)
+        {
+            Source = new CancellationTokenSource(timeout, time);
+            _stop = stopRequested.UnsafeRegister(static source => ((CancellationTokenSource)source!).Cancel(), Source);
+        }
+
+        /// <summary>Cancelled at the timeout or on a stop; the address wait pushes its timeout out while a job is queued.</summary>
+        public CancellationTokenSource Source { get; }
+
+        public void Dispose()
+        {
+            _stop.Dispose();
+            Source.Dispose();
+        }
+    }
 }

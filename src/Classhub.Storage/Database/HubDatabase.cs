@@ -8,26 +8,45 @@ namespace Classhub.Storage.Database;
 /// </summary>
 internal sealed class HubDatabase
 {
+    /// <summary>How long the hub's requests wait for another writer (a CLI import) before they fail: a person is waiting.</summary>
+    public static readonly TimeSpan ServeBusyTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long a CLI command waits for the write lock. Commands queue behind each other (16 roster imports of 6,000
+    /// rows at once took 12 s in all, and with 10 s the last ones failed), so they wait their turn for much longer.
+    /// </summary>
+    public static readonly TimeSpan CommandBusyTimeout = TimeSpan.FromMinutes(5);
+
     // Native connections (kept alive by the pool) whose per-connection PRAGMAs are set: a set, hence the one marker value.
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, object> Configured = new();
     private static readonly object Marker = new();
 
     private readonly string _connectionString;
+    private readonly string _pragmas;
 
-    public HubDatabase(string path)
+    /// <param name="path">The database file.</param>
+    /// <param name="busyTimeout">How long a statement waits for another connection's lock (default <see cref="ServeBusyTimeout"/>).</param>
+    public HubDatabase(string path, TimeSpan? busyTimeout = null)
     {
         SqliteNative.EnsureInitialized();
         Path = path;
+        BusyTimeout = busyTimeout ?? ServeBusyTimeout;
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = path,
-            DefaultTimeout = 10,
+            DefaultTimeout = (int)Math.Ceiling(BusyTimeout.TotalSeconds),
             Pooling = true,
             Mode = SqliteOpenMode.ReadWriteCreate,
         }.ToString();
+        _pragmas = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout={(long)BusyTimeout.TotalMilliseconds};");
     }
 
     public string Path { get; }
+
+    /// <summary>The folder the database lives in (the data dir), named in storage failures.</summary>
+    public string Folder => System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))!;
+
+    public TimeSpan BusyTimeout { get; }
 
     public SqliteConnection Open()
     {
@@ -46,7 +65,7 @@ internal sealed class HubDatabase
         {
             using (var pragma = connection.CreateCommand())
             {
-                pragma.CommandText = "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;";
+                pragma.CommandText = _pragmas;
                 pragma.ExecuteNonQuery();
             }
 

@@ -5,14 +5,17 @@ using Classhub.Storage.Users;
 
 namespace Classhub.Cli;
 
-/// <summary>The database and stores, opened for one CLI command (the hub may be running: SQLite WAL shares the file).</summary>
+/// <summary>
+/// The database and stores, opened for one CLI command (the hub may be running: SQLite WAL shares the file). A
+/// command waits its turn for the write lock behind other commands (<see cref="HubDatabase.CommandBusyTimeout"/>).
+/// </summary>
 internal sealed class HubState
 {
     private HubState(string dataDir)
     {
         DataDir = dataDir;
         DataDirectory.Ensure(dataDir);
-        Database = new HubDatabase(Path.Combine(dataDir, "classhub.db"));
+        Database = new HubDatabase(Path.Combine(dataDir, "classhub.db"), HubDatabase.CommandBusyTimeout);
         Database.Migrate();
         Users = new UserStore(Database, TimeProvider.System);
         Tokens = new TokenStore(Database, TimeProvider.System);

@@ -26,8 +26,9 @@ internal static class ConfigSchema
         new("acme.ca_root", ConfigType.Path, "\"\"", "A PEM root to trust for the ACME server's own HTTPS (a private CA, tests)."),
         new("data_dir", ConfigType.Path, "\"/var/lib/classhub\"", "State: database, certificates, logs, assignment releases."),
         new("idle_timeout", ConfigType.Seconds, "3600", "Stop a user's server after this many seconds without activity; 0 never stops idle servers."),
-        new("cull_interval", ConfigType.Seconds, "60", "How often to look for idle servers, in seconds."),
-        new("start_timeout", ConfigType.Seconds, "60", "Give up on a server that is not answering this many seconds after it was started."),
+        new("cull_interval", ConfigType.Seconds, "60", "How often to look for idle servers, in seconds (at least 1; to never stop idle servers set idle_timeout to 0).") { Minimum = 1 },
+        new("start_timeout", ConfigType.Seconds, "60", "Give up on a server that is not answering this many seconds after it was started (at least 1).") { Minimum = 1 },
+        new("health.min_free_mb", ConfigType.Integer, "1024", "/hub/health says \"degraded\" (still HTTP 200) when the data_dir's disk has less than this many MB free; a full disk stops sign-ins, uploads and submissions."),
         new("spawner.kind", ConfigType.Choice, "\"auto\"", "Where servers run: \"auto\" (systemd units when systemd runs the machine, else local processes), \"local-process\", \"systemd\".", ["auto", "local-process", "systemd"]),
         new("spawner.command", ConfigType.TextList, "[\"jupyterhub-singleuser\"]", "The single-user server command; --ip and --port are added."),
         new("spawner.memory_limit", ConfigType.Text, "\"\"", "Memory limit per server, e.g. \"2G\" (systemd spawner); empty for none."),
@@ -45,7 +46,7 @@ internal static class ConfigSchema
         new("slurm.memory", ConfigType.Text, "\"\"", "Memory per server, e.g. \"4G\" (sbatch --mem); empty: the cluster's default."),
         new("slurm.cpus", ConfigType.Integer, "0", "CPUs per server (sbatch --cpus-per-task); 0: the cluster's default."),
         new("slurm.gpus", ConfigType.Integer, "0", "GPUs per server (sbatch --gres=gpu:N); 0: none."),
-        new("slurm.queue_timeout", ConfigType.Seconds, "1800", "Give up on a server whose job waited this many seconds in the queue (start_timeout counts once it runs)."),
+        new("slurm.queue_timeout", ConfigType.Seconds, "1800", "Give up on a server whose job waited this many seconds in the queue (start_timeout counts once it runs; at least 1).") { Minimum = 1 },
         // sign-in (issue 11): authenticators, who may sign in, and the providers' settings. Secrets come from a 0600 file
         // (*_secret_file) or from this file when it is itself 0600; they are never logged.
         new("auth.methods", ConfigType.TextList, "[\"local\"]", "Sign-in methods, in order: \"local\" (hub passwords, invite links), \"pam\" (the server's own accounts), \"oidc\" (campus identity provider), \"github\". The login page shows a button per external provider."),

@@ -68,10 +68,59 @@ internal sealed class HubConfig
                 return new HubConfig(path, values, [new ConfigProblem(where, "the file must hold one JSON object { ... }", "start from 'classhub config default'")]);
             }
 
+            problems.AddRange(Duplicates(text, where));
             Flatten(document.RootElement, "", values, problems, where);
         }
 
         return new HubConfig(path, values, problems);
+    }
+
+    /// <summary>
+    /// Keys given twice (JSON leaves it undefined which one counts; .NET would silently take the last), named with both
+    /// lines. <c>"tls": {"mode": ...}</c> and <c>"tls.mode"</c> are the same key.
+    /// </summary>
+    private static IEnumerable<ConfigProblem> Duplicates(string text, string where)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(text);
+        var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        var firstLine = new Dictionary<string, int>(StringComparer.Ordinal);
+        var objects = new Stack<string>();
+        var (line, counted) = (1, 0);
+        string? name = null;
+        var problems = new List<ConfigProblem>();
+        while (reader.Read())
+        {
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.PropertyName:
+                    var start = (int)reader.TokenStartIndex;
+                    line += bytes.AsSpan(counted, start - counted).Count((byte)'\n');
+                    counted = start;
+                    name = objects.Peek() + reader.GetString();
+                    if (firstLine.TryGetValue(name, out var first))
+                    {
+                        problems.Add(new ConfigProblem($"{where}, line {line}, key '{name}'", $"is set twice (first on line {first}), and only one of the two values can count", "keep one of them"));
+                    }
+                    else
+                    {
+                        firstLine[name] = line;
+                    }
+
+                    break;
+                case JsonTokenType.StartObject:
+                    objects.Push(name is null ? "" : name + ".");
+                    name = null;
+                    break;
+                case JsonTokenType.EndObject:
+                    objects.Pop();
+                    break;
+                case JsonTokenType.StartArray:
+                    reader.Skip();
+                    break;
+            }
+        }
+
+        return problems;
     }
 
     public string Text(string key) => Get(key).GetString() ?? "";
@@ -140,7 +189,7 @@ internal sealed class HubConfig
         switch (key.Type)
         {
             case ConfigType.Seconds or ConfigType.Integer:
-                return value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var n) && n >= 0 ? null : "must be a whole number, 0 or more";
+                return value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var n) && n >= key.Minimum ? null : $"must be a whole number, {key.Minimum} or more";
             case ConfigType.Boolean:
                 return value.ValueKind is JsonValueKind.True or JsonValueKind.False ? null : "must be true or false";
             case ConfigType.TextList:
@@ -171,7 +220,7 @@ internal sealed class HubConfig
             case ConfigType.Seconds or ConfigType.Integer:
                 if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n))
                 {
-                    return (null, $"{key.Name} must be a whole number, 0 or more");
+                    return (null, $"{key.Name} must be a whole number, {key.Minimum} or more");
                 }
 
                 json = n.ToString(CultureInfo.InvariantCulture);

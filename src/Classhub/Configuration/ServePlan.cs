@@ -29,6 +29,12 @@ internal sealed record ServePlan
     /// <summary>Plain-HTTP listen URLs (TLS off).</summary>
     public IReadOnlyList<Uri> PlainUrls { get; init; } = [];
 
+    /// <summary>The addresses <see cref="PlainUrls"/> stand for (a host name resolved once, at start-up).</summary>
+    public IReadOnlyList<IPEndPoint> PlainEndpoints { get; init; } = [];
+
+    /// <summary>With TLS: the addresses of <see cref="InternalUrl"/>, where servers on this machine reach the API.</summary>
+    public IReadOnlyList<IPEndPoint> InternalEndpoints { get; init; } = [];
+
     public IPEndPoint? HttpEndpoint { get; init; }
 
     public IPEndPoint? HttpsEndpoint { get; init; }
@@ -55,6 +61,9 @@ internal sealed record ServePlan
     public TimeSpan CullInterval { get; init; }
 
     public TimeSpan StartTimeout { get; init; }
+
+    /// <summary>Below this much free space in the data dir, /hub/health says "degraded".</summary>
+    public long MinFreeBytes { get; init; }
 
     public string SpawnerKind { get; init; } = "auto";
 
@@ -143,13 +152,37 @@ internal sealed record ServePlan
         }
     }
 
-    public static (ServePlan? Plan, IReadOnlyList<ConfigProblem> Problems) From(ServeSettings flags, HubConfig config)
+    /// <summary>Problems with what was given on the command line (a value the configuration file could not hold either).</summary>
+    public static IEnumerable<ConfigProblem> Validate(ServeSettings flags)
     {
-        var problems = config.Problems.Concat(Validate(config)).ToList();
+        if (flags.IdleTimeoutSeconds is < 0 and var idle)
+        {
+            yield return new ConfigProblem("--idle-timeout", $"must be 0 (never stop idle servers) or a number of seconds, not {idle}", "e.g. --idle-timeout 3600, or leave it out for idle_timeout from the configuration");
+        }
+
+        if (flags.CullIntervalSeconds is < 1 and var cull)
+        {
+            yield return new ConfigProblem("--cull-interval", $"must be at least 1 second, not {cull}", "e.g. --cull-interval 60, or leave it out for cull_interval from the configuration; to never stop idle servers use --idle-timeout 0");
+        }
+
+        if (flags.StartTimeoutSeconds is < 1 and var start)
+        {
+            yield return new ConfigProblem("--start-timeout", $"must be at least 1 second, not {start}", "e.g. --start-timeout 60, or leave it out for start_timeout from the configuration");
+        }
+    }
+
+    /// <param name="flags">What the command line asked for.</param>
+    /// <param name="config">The configuration file.</param>
+    /// <param name="resolve">Resolves a host name in a listen URL (default: DNS and /etc/hosts).</param>
+    public static (ServePlan? Plan, IReadOnlyList<ConfigProblem> Problems) From(ServeSettings flags, HubConfig config, Func<string, IPAddress[]>? resolve = null)
+    {
+        var problems = config.Problems.Concat(Validate(config)).Concat(Validate(flags)).ToList();
         if (problems.Count > 0)
         {
             return (null, problems);
         }
+
+        resolve ??= Dns.GetHostAddresses;
 
         var domain = config.Text("domain");
         var mode = flags.Dev ? "off" : config.Text("tls.mode");
@@ -172,8 +205,23 @@ internal sealed record ServePlan
             return (null, [new ConfigProblem("--urls", plainProblem!, "write it like http://127.0.0.1:8000")]);
         }
 
+        var where = config.Path ?? "configuration";
+        var (plainEndpoints, internalEndpoints) = (new List<IPEndPoint>(), new List<IPEndPoint>());
         var https = IPEndPoint.Parse(config.Text("listen.https"));
         var internalUrl = tls == TlsMode.Off ? ListenAddress.Internal(plain[0]) : new Uri(config.Text("hub.internal_url"));
+        foreach (var (url, into, key) in tls == TlsMode.Off
+            ? plain.Select(u => (u, plainEndpoints, flags.Urls is null && !flags.Dev ? $"{where}, key 'urls'" : "--urls"))
+            : [(internalUrl, internalEndpoints, $"{where}, key 'hub.internal_url'")])
+        {
+            var (endpoints, problem) = ListenAddress.Resolve(url, resolve);
+            if (endpoints is null)
+            {
+                return (null, [new ConfigProblem(key, problem!, "write it like http://0.0.0.0:8000")]);
+            }
+
+            into.AddRange(endpoints);
+        }
+
         var publicText = flags.PublicUrl ?? config.Text("public_url");
         var publicUrl = publicText.Length > 0
             ? new Uri(publicText)
@@ -186,6 +234,8 @@ internal sealed record ServePlan
             Dev = flags.Dev,
             Tls = tls,
             PlainUrls = plain,
+            PlainEndpoints = plainEndpoints,
+            InternalEndpoints = internalEndpoints,
             HttpEndpoint = IPEndPoint.Parse(config.Text("listen.http")),
             HttpsEndpoint = https,
             InternalUrl = internalUrl,
@@ -197,8 +247,10 @@ internal sealed record ServePlan
             CertPath = config.Text("tls.cert"),
             KeyPath = config.Text("tls.key"),
             IdleTimeout = flags.IdleTimeoutSeconds is { } idle ? TimeSpan.FromSeconds(idle) : config.Seconds("idle_timeout"),
-            CullInterval = flags.CullIntervalSeconds is { } cull and > 0 ? TimeSpan.FromSeconds(cull) : config.Seconds("cull_interval") is { TotalSeconds: > 0 } c ? c : TimeSpan.FromMinutes(1),
-            StartTimeout = flags.StartTimeoutSeconds is { } start and > 0 ? TimeSpan.FromSeconds(start) : config.Seconds("start_timeout") is { TotalSeconds: > 0 } s ? s : TimeSpan.FromSeconds(60),
+            // Validate refused values below 1 second (flags and file alike), so none is silently replaced here.
+            CullInterval = flags.CullIntervalSeconds is { } cull ? TimeSpan.FromSeconds(cull) : config.Seconds("cull_interval"),
+            StartTimeout = flags.StartTimeoutSeconds is { } start ? TimeSpan.FromSeconds(start) : config.Seconds("start_timeout"),
+            MinFreeBytes = config.Integer("health.min_free_mb") * 1024L * 1024L,
             SpawnerKind = config.Text("spawner.kind"),
             ServerCommand = config.TextList("spawner.command") is { Count: > 0 } command ? command : ["jupyterhub-singleuser"],
             MemoryLimit = config.Text("spawner.memory_limit"),
@@ -260,7 +312,7 @@ internal sealed record ServePlan
     private static SlurmSpawnerOptions SlurmFrom(HubConfig config, Uri internalUrl) => new()
     {
         Defaults = SlurmDefaults(config),
-        QueueTimeout = config.Seconds("slurm.queue_timeout") is { TotalSeconds: > 0 } queue ? queue : TimeSpan.FromMinutes(30),
+        QueueTimeout = config.Seconds("slurm.queue_timeout"),
         ConnectUrl = config.Text("hub.connect_url") is { Length: > 0 } connect ? new Uri(connect) : internalUrl,
     };
 }

@@ -1,3 +1,5 @@
+using Classhub.Storage.Database;
+
 namespace Classhub.Hosting;
 
 /// <summary>
@@ -6,15 +8,23 @@ namespace Classhub.Hosting;
 /// </summary>
 internal sealed class DataDirLock : IDisposable
 {
+    // errno .NET reports in IOException.HResult when flock(LOCK_EX | LOCK_NB) finds the lock taken.
+    private const int EWOULDBLOCK = 11;
+
     private readonly FileStream _stream;
 
     private DataDirLock(FileStream stream) => _stream = stream;
 
-    public static DataDirLock? TryAcquire(string dataDir)
+    /// <summary>
+    /// The lock, or why not, telling "in use" (another hub holds it) from "cannot write" (a read-only, full or foreign
+    /// folder, which no amount of stopping other hubs would fix).
+    /// </summary>
+    public static (DataDirLock? Lock, string? Problem) TryAcquire(string dataDir)
     {
+        FileStream? stream = null;
         try
         {
-            var stream = new FileStream(Path.Combine(dataDir, "serve.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            stream = new FileStream(Path.Combine(dataDir, "serve.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
             stream.SetLength(0);
             using (var writer = new StreamWriter(stream, leaveOpen: true))
             {
@@ -22,13 +32,31 @@ internal sealed class DataDirLock : IDisposable
             }
 
             stream.Flush();
-            return new DataDirLock(stream);
+            return (new DataDirLock(stream), null);
         }
-        catch (IOException)
+        catch (IOException e) when (e.HResult == EWOULDBLOCK)
         {
-            return null;
+            return (null, $"another classhub is already serving {dataDir}; stop it first, or use another --data-dir");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Close(stream);
+            var why = StorageFailure.Of(e, dataDir) ?? StorageFailure.Diagnose(dataDir);
+            return (null, why?.UserMessage ?? $"cannot lock {Path.Combine(dataDir, "serve.lock")} ({e.Message}); check the folder, or use another --data-dir");
         }
     }
 
     public void Dispose() => _stream.Dispose();
+
+    private static void Close(FileStream? stream)
+    {
+        try
+        {
+            stream?.Dispose();
+        }
+        catch (IOException)
+        {
+            // Its buffered pid could not be written either (a full disk): the file is closed all the same.
+        }
+    }
 }

@@ -33,10 +33,11 @@ internal static class HubHost
 
         Spawning.Unix.OpenFiles.RaiseSoftLimit();
         DataDirectory.Ensure(plan.DataDir);
-        using var dataLock = DataDirLock.TryAcquire(plan.DataDir);
+        var (dataLock, lockProblem) = DataDirLock.TryAcquire(plan.DataDir);
+        using var heldLock = dataLock;
         if (dataLock is null)
         {
-            Console.Error.WriteLine($"classhub serve: another classhub is already serving {plan.DataDir}; stop it first, or use another --data-dir");
+            Console.Error.WriteLine($"classhub serve: {lockProblem}");
             return CommandLine.Failed;
         }
 
@@ -44,9 +45,58 @@ internal static class HubHost
         // The schema is brought up to date while the host is built (on a new database ~11 ms of a ~90 ms cold start).
         // Nothing opens the database before the host is built: services are created on first use, after Build.
         var migration = Task.Run(database.Migrate, cancellationToken);
-        var options = HubOptionsFrom(plan);
         await File.WriteAllTextAsync(HubState.PublicUrlFile(plan.DataDir), plan.PublicUrl.ToString(), cancellationToken);
 
+        var (builder, buildProblems) = CreateBuilder(plan, config, database);
+        if (builder is null)
+        {
+            buildProblems.ToList().ForEach(p => Console.Error.WriteLine($"classhub serve: {p}"));
+            await migration;
+            return CommandLine.Failed;
+        }
+
+        Listen(builder, plan);
+        EventLoopScheduling.Enable(builder);
+
+        var app = builder.Build();
+        await migration;
+        MapUrlSpace(app, plan);
+        if (plan.Dev)
+        {
+            DevDefaults.Apply(app.Services, app.Services.GetRequiredService<HubOptions>());
+        }
+
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+        {
+            // Kestrel's message names the address; unhandled, it ended the process with a stack trace and no advice.
+            Console.Error.WriteLine($"classhub serve: {e.Message} Stop what is listening there (ss -ltnp shows it), or listen elsewhere: --urls, or \"urls\" / \"listen\" in classhub.json.");
+            return CommandLine.Failed;
+        }
+        catch (Exception e) when ((e as System.Net.Sockets.SocketException ?? e.InnerException as System.Net.Sockets.SocketException) is { SocketErrorCode: System.Net.Sockets.SocketError.AddressNotAvailable })
+        {
+            // A host name (or an address) in --urls that belongs to another machine.
+            var addresses = plan.Tls == TlsMode.Off ? plan.PlainEndpoints : [plan.HttpEndpoint!, plan.HttpsEndpoint!, .. plan.InternalEndpoints];
+            Console.Error.WriteLine($"classhub serve: cannot listen on {string.Join(", ", addresses)}: No interface of this machine has that address: listen on one of its own (ip -brief address), or on http://0.0.0.0:PORT for all of them.");
+            return CommandLine.Failed;
+        }
+
+        using var compaction = QuietCompaction.Start(app.Services.GetRequiredService<TimeProvider>());
+        Console.WriteLine($"classhub is serving {plan.PublicUrl} (state in {plan.DataDir})");
+        await app.WaitForShutdownAsync(cancellationToken);
+        return CommandLine.Ok;
+    }
+
+    /// <summary>
+    /// The hub's services as <c>serve</c> composes them, without listening or moving requests off the event loop: serve
+    /// builds on it, and a test that reads the hub's URL space (every endpoint) builds the same thing. Null with the
+    /// problems when the sign-in configuration is not usable.
+    /// </summary>
+    internal static (WebApplicationBuilder? Builder, IReadOnlyList<ConfigProblem> Problems) CreateBuilder(ServePlan plan, HubConfig config, HubDatabase database)
+    {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
             // classhub.json is the configuration; ASP.NET Core's own appsettings.json sources stay empty. With their
@@ -61,14 +111,13 @@ internal static class HubHost
         // This category only logs request start/finish (Information), but while it is enabled at all ASP.NET Core
         // starts an Activity (W3C ids, a logging scope) for every request: CPU on every proxied request for nothing.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
+        var options = HubOptionsFrom(plan);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddHubStorage(database);
         builder.Services.AddHub(options);
         if (builder.Services.AddSignIn(config) is { Count: > 0 } signInProblems)
         {
-            signInProblems.ToList().ForEach(p => Console.Error.WriteLine($"classhub serve: {p}"));
-            await migration;
-            return CommandLine.Failed;
+            return (null, signInProblems);
         }
 
         builder.Services.AddUserServerProxy(new ProxyOptions(Hub.Auth.HubCookies.Prefix));
@@ -77,11 +126,12 @@ internal static class HubHost
         builder.Services.AddUnixAccounts(plan.Accounts);
         builder.Services.AddAssignmentHomes(plan.DataDir, config);
         AddTls(builder, plan);
-        Listen(builder, plan);
-        EventLoopScheduling.Enable(builder);
+        return (builder, []);
+    }
 
-        var app = builder.Build();
-        await migration;
+    /// <summary>The URL space, in the order requests meet it: HTTPS redirect, the proxy to users' servers, ACME answers, the hub.</summary>
+    internal static void MapUrlSpace(WebApplication app, ServePlan plan)
+    {
         EventLoopScheduling.KeepOffEventLoop(app, UserServerEndpoints.Prefix);
         if (plan.Tls != TlsMode.Off)
         {
@@ -94,27 +144,8 @@ internal static class HubHost
             app.MapAcmeHttp01Challenges(app.Services.GetRequiredService<Http01ChallengeStore>());
         }
 
+        app.UseHubRequestFailures();
         app.MapHub();
-        if (plan.Dev)
-        {
-            DevDefaults.Apply(app.Services, options);
-        }
-
-        try
-        {
-            await app.StartAsync(cancellationToken);
-        }
-        catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
-        {
-            // Kestrel's message names the address; unhandled, it ended the process with a stack trace and no advice.
-            Console.Error.WriteLine($"classhub serve: {e.Message} Stop what is listening there (ss -ltnp shows it), or listen elsewhere: --urls, or \"urls\" / \"listen\" in classhub.json.");
-            return CommandLine.Failed;
-        }
-
-        using var compaction = QuietCompaction.Start(app.Services.GetRequiredService<TimeProvider>());
-        Console.WriteLine($"classhub is serving {plan.PublicUrl} (state in {plan.DataDir})");
-        await app.WaitForShutdownAsync(cancellationToken);
-        return CommandLine.Ok;
     }
 
     private static HubOptions HubOptionsFrom(ServePlan plan) => new()
@@ -131,6 +162,7 @@ internal static class HubHost
         StartTimeout = plan.StartTimeout,
         UserServersHost = plan.UserServersHost,
         AdminAccess = plan.AdminAccess,
+        MinFreeBytes = plan.MinFreeBytes,
     };
 
     private static void AddTls(WebApplicationBuilder builder, ServePlan plan)
@@ -170,16 +202,20 @@ internal static class HubHost
             kestrel.Limits.MaxConcurrentUpgradedConnections = null;
             if (plan.Tls == TlsMode.Off)
             {
-                foreach (var url in plan.PlainUrls)
+                foreach (var endpoint in plan.PlainEndpoints)
                 {
-                    kestrel.Listen(EndpointOf(url), listen => listen.Use(ConnectionHandoff.Middleware));
+                    kestrel.Listen(endpoint, listen => listen.Use(ConnectionHandoff.Middleware));
                 }
 
                 return;
             }
 
             kestrel.Listen(plan.HttpEndpoint!);
-            kestrel.Listen(EndpointOf(plan.InternalUrl));
+            foreach (var endpoint in plan.InternalEndpoints)
+            {
+                kestrel.Listen(endpoint);
+            }
+
             kestrel.Listen(plan.HttpsEndpoint!, listen => listen.UseHttps(new TlsHandshakeCallbackOptions
             {
                 OnConnection = context =>
@@ -208,11 +244,5 @@ internal static class HubHost
             context.Response.StatusCode = StatusCodes.Status308PermanentRedirect;
             context.Response.Headers.Location = target.Uri.ToString();
         });
-    }
-
-    private static IPEndPoint EndpointOf(Uri url)
-    {
-        var address = url.Host is "localhost" ? IPAddress.Loopback : IPAddress.Parse(url.Host.Trim('[', ']'));
-        return new IPEndPoint(address, url.Port);
     }
 }

@@ -51,6 +51,21 @@ public sealed class ConfigCommandsTests : IDisposable
     }
 
     [Fact]
+    public async Task Check_KeyGivenTwice_NamesTheKeyAndBothLines_AndServeRefusesToStart()
+    {
+        var hub = HubProcess.Create(_dir);
+        await File.WriteAllTextAsync(ConfigPath, "{\n  \"idle_timeout\": 600,\n  \"tls\": { \"mode\": \"off\" },\n  \"idle_timeout\": 60\n}\n");
+
+        var check = await hub.CliAsync("config", "check", "--config", ConfigPath);
+        var serve = await hub.CliAsync("serve", "--config", ConfigPath);
+
+        Assert.Equal(1, check.ExitCode);
+        Assert.Equal($"classhub config: {ConfigPath}, line 4, key 'idle_timeout': is set twice (first on line 2), and only one of the two values can count. Fix: keep one of them", check.Stderr.Trim());
+        Assert.Equal(1, serve.ExitCode);
+        Assert.Contains($"{ConfigPath}, line 4, key 'idle_timeout': is set twice", serve.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Check_BrokenFile_ListsEveryProblemAndServeRefusesToStart()
     {
         var hub = HubProcess.Create(_dir);

@@ -104,4 +104,65 @@ public sealed class HubConfigTests
         Assert.Null(value);
         Assert.StartsWith(key, problem, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Parse_KeyGivenTwice_ReportedWithTheKeyAndBothLines()
+    {
+        var config = HubConfig.Parse("/etc/classhub/classhub.json", """
+            {
+              "idle_timeout": 600,
+              // later someone appends:
+              "idle_timeout": 60
+            }
+            """);
+
+        var problem = Assert.Single(config.Problems);
+        Assert.Equal("/etc/classhub/classhub.json, line 4, key 'idle_timeout'", problem.Where);
+        Assert.Contains("first on line 2", problem.Message, StringComparison.Ordinal);
+        Assert.Contains("keep one", problem.Fix, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_NestedAndDottedFormOfOneKey_ReportedAsTwice()
+    {
+        var config = HubConfig.Parse(null, """
+            {
+              "tls": { "mode": "off" },
+              "tls.mode": "auto"
+            }
+            """);
+
+        var problem = Assert.Single(config.Problems);
+        Assert.Equal("configuration, line 3, key 'tls.mode'", problem.Where);
+        Assert.Contains("first on line 2", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_SameNameInDifferentSections_IsNotADuplicate()
+    {
+        var config = HubConfig.Parse(null, """{ "auth": { "oidc": { "client_id": "a" }, "github": { "client_id": "b" } }, "spawner": { "command": ["x", "x"] } }""");
+
+        Assert.Empty(config.Problems);
+    }
+
+    [Theory]
+    [InlineData("cull_interval")]
+    [InlineData("start_timeout")]
+    [InlineData("slurm.queue_timeout")]
+    public void Parse_TimeoutOfZero_RefusedInsteadOfReplacedByTheDefault(string key)
+    {
+        var json = key.Contains('.', StringComparison.Ordinal) ? $$"""{ "{{key.Split('.')[0]}}": { "{{key.Split('.')[1]}}": 0 } }""" : $$"""{ "{{key}}": 0 }""";
+
+        var problem = Assert.Single(HubConfig.Parse(null, json).Problems);
+
+        Assert.Contains(key, problem.Where, StringComparison.Ordinal);
+        Assert.Equal("must be a whole number, 1 or more", problem.Message);
+        Assert.Equal($"{key} must be a whole number, 1 or more", HubConfig.FromCommandLine(ConfigSchema.Find(key)!, "-1").Problem);
+    }
+
+    [Fact]
+    public void Parse_IdleTimeoutZero_StillMeansNever()
+    {
+        Assert.Empty(HubConfig.Parse(null, """{ "idle_timeout": 0 }""").Problems);
+    }
 }

@@ -113,4 +113,61 @@ public sealed class ServePlanTests
         Assert.Null(plan);
         Assert.Contains(problems, p => p.Where.Contains("listen.https", StringComparison.Ordinal));
     }
+
+    [Theory]
+    [InlineData(null, 0, null, "--cull-interval", "must be at least 1 second, not 0")]
+    [InlineData(null, null, -5, "--start-timeout", "must be at least 1 second, not -5")]
+    [InlineData(null, null, 0, "--start-timeout", "must be at least 1 second, not 0")]
+    [InlineData(-1, null, null, "--idle-timeout", "must be 0 (never stop idle servers) or a number of seconds, not -1")]
+    public void From_TimeoutFlagOutOfRange_RefusedWithTheFlagNamed(int? idle, int? cull, int? start, string flag, string message)
+    {
+        var (plan, problems) = ServePlan.From(NoFlags with { IdleTimeoutSeconds = idle, CullIntervalSeconds = cull, StartTimeoutSeconds = start }, HubConfig.Defaults());
+
+        Assert.Null(plan);
+        var problem = Assert.Single(problems);
+        Assert.Equal(flag, problem.Where);
+        Assert.Equal(message, problem.Message);
+    }
+
+    [Fact]
+    public void From_TimeoutFlagsInRange_Used()
+    {
+        var (plan, _) = ServePlan.From(NoFlags with { IdleTimeoutSeconds = 0, CullIntervalSeconds = 1, StartTimeoutSeconds = 1 }, HubConfig.Defaults());
+
+        Assert.Equal(TimeSpan.Zero, plan!.IdleTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(1), plan.CullInterval);
+        Assert.Equal(TimeSpan.FromSeconds(1), plan.StartTimeout);
+    }
+
+    [Fact]
+    public void From_HostNameInUrls_ListensOnEveryAddressItResolvesTo()
+    {
+        var resolved = new[] { System.Net.IPAddress.Parse("192.0.2.7"), System.Net.IPAddress.Parse("2001:db8::7") };
+
+        var (plan, problems) = ServePlan.From(NoFlags with { Urls = "http://myhost:8000" }, HubConfig.Defaults(), host => host == "myhost" ? resolved : throw new System.Net.Sockets.SocketException(11001));
+
+        Assert.Empty(problems);
+        Assert.Equal(["192.0.2.7:8000", "[2001:db8::7]:8000"], plan!.PlainEndpoints.Select(e => e.ToString()));
+        Assert.Equal(new Uri("http://myhost:8000/"), plan.InternalUrl);
+    }
+
+    [Fact]
+    public void From_HostNameThatDoesNotResolve_ProblemNamesItAndTheFix()
+    {
+        var (plan, problems) = ServePlan.From(NoFlags with { Urls = "http://myhost:8000" }, HubConfig.Defaults(), _ => throw new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.HostNotFound));
+
+        Assert.Null(plan);
+        var problem = Assert.Single(problems);
+        Assert.Equal("--urls", problem.Where);
+        Assert.Contains("'myhost' does not resolve", problem.Message, StringComparison.Ordinal);
+        Assert.Contains("http://0.0.0.0:8000", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void From_IpAddressesAndLocalhost_NeedNoResolver()
+    {
+        var (plan, _) = ServePlan.From(NoFlags with { Urls = "http://localhost:8000;http://[::1]:8001;http://0.0.0.0:8002" }, HubConfig.Defaults(), _ => throw new InvalidOperationException("not asked"));
+
+        Assert.Equal(["127.0.0.1:8000", "[::1]:8001", "0.0.0.0:8002"], plan!.PlainEndpoints.Select(e => e.ToString()));
+    }
 }

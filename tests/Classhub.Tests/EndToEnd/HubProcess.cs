@@ -14,17 +14,21 @@ public sealed class HubProcess : IAsyncDisposable
     private readonly StringBuilder _output = new();
     private Process? _process;
 
-    private HubProcess(string dataDir, int port)
+    private HubProcess(string dataDir, int port, string host)
     {
         DataDir = dataDir;
         Port = port;
+        Host = host;
     }
 
     public string DataDir { get; }
 
     public int Port { get; }
 
-    public Uri Url => new($"http://127.0.0.1:{Port}");
+    /// <summary>The address the hub is reached at (loopback unless the test listens elsewhere).</summary>
+    public string Host { get; }
+
+    public Uri Url => new($"http://{Host}:{Port}");
 
     public int? Pid => _process?.Id;
 
@@ -67,10 +71,10 @@ public sealed class HubProcess : IAsyncDisposable
     }
 
     /// <summary>A new state directory and port; the hub is not started yet.</summary>
-    public static HubProcess Create(string? dataDir = null, int? port = null)
+    public static HubProcess Create(string? dataDir = null, int? port = null, string host = "127.0.0.1")
     {
         var dir = dataDir ?? Directory.CreateTempSubdirectory("classhub-e2e-").FullName;
-        return new HubProcess(dir, port ?? FreePort());
+        return new HubProcess(dir, port ?? FreePort(), host);
     }
 
     /// <summary>A loopback port nobody listens on, never the same twice in one test run (the kernel may reuse one).</summary>
@@ -79,6 +83,10 @@ public sealed class HubProcess : IAsyncDisposable
     /// <summary>Starts <c>classhub serve</c> with plain HTTP on <see cref="Url"/> and waits until /hub/health answers 200.</summary>
     public Task StartAsync(params string[] extraArgs) =>
         LaunchAsync(["serve", "--data-dir", DataDir, "--urls", Url.ToString().TrimEnd('/'), .. extraArgs]);
+
+    /// <summary>Starts <c>classhub serve --data-dir DIR</c> with exactly these further arguments (its own --urls, which must reach <see cref="Url"/>).</summary>
+    public Task StartWithAsync(params string[] args) =>
+        LaunchAsync(["serve", "--data-dir", DataDir, .. args]);
 
     /// <summary>Starts <c>classhub serve</c> with a configuration file only (its listen addresses; <see cref="Url"/> must be its hub.internal_url).</summary>
     public Task StartConfiguredAsync(string configPath) =>

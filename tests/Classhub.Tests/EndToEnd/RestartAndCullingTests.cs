@@ -75,6 +75,55 @@ public sealed class RestartTests(HubFixture fixture) : IClassFixture<HubFixture>
             }
         }
     }
+
+    [Fact]
+    public async Task HubRestarted_ServerAliveButNotAnswering_NotReadyUntilItAnswers()
+    {
+        var hub = HubProcess.Create();
+        var user = await fixture.CreateUserAsync();
+        await using (hub)
+        {
+            await hub.StartAsync();
+            Assert.Equal(0, (await hub.RunCliAsync("pw-123456", "user", "add", user, "--password-stdin")).ExitCode);
+            var token = (await hub.CliAsync("token", "create", user)).LastLine;
+            using var api = new HttpClient { BaseAddress = hub.Url };
+            api.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("token", token);
+            using var start = await api.PostAsync($"/hub/api/users/{user}/server", null);
+            await fixture.WaitReadyAsync(api, user);
+            var serverPid = await UnixUsers.RunAsync("pgrep", "-u", user, "-f", "jupyterhub-singleuser");
+            Assert.NotEqual("", serverPid);
+
+            // The hub dies; meanwhile the server stops answering (its process is alive, as a wedged or swapped-out one is).
+            hub.KillHard();
+            await UnixUsers.RunAsync("kill", "-STOP", serverPid);
+            var again = HubProcess.Create(hub.DataDir, hub.Port);
+            await using (again)
+            {
+                await again.StartAsync();
+                using var api2 = new HttpClient { BaseAddress = again.Url };
+                api2.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("token", token);
+
+                var model = JsonNode.Parse(await api2.GetStringAsync($"/hub/api/users/{user}"))!;
+                Assert.False(model["servers"]![""]!["ready"]!.GetValue<bool>(), $"re-attached server reported ready before it answered: {model}");
+                Assert.Equal("spawn", model["servers"]![""]!["pending"]!.GetValue<string>());
+                using (var proxied = await api2.GetAsync($"/user/{user}/api/status"))
+                {
+                    Assert.Equal((HttpStatusCode)424, proxied.StatusCode);
+                }
+
+                await UnixUsers.RunAsync("kill", "-CONT", serverPid);
+                await fixture.WaitReadyAsync(api2, user);
+                using (var status = await api2.GetAsync($"/user/{user}/api/status"))
+                {
+                    Assert.Equal(HttpStatusCode.OK, status.StatusCode);
+                }
+
+                Assert.Equal(serverPid, await UnixUsers.RunAsync("pgrep", "-u", user, "-f", "jupyterhub-singleuser"));
+                Assert.Contains($"re-attached to the running server of {user}", again.Output, StringComparison.Ordinal);
+                await fixture.StopServerAsync(api2, user);
+            }
+        }
+    }
 }
 
 /// <summary>A hub that culls after 3 idle seconds, checking every second.</summary>

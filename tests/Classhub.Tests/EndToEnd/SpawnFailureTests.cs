@@ -54,4 +54,22 @@ public sealed class SpawnFailureTests : IAsyncLifetime
         Assert.Contains("no notebook here", JsonNode.Parse(await again.Content.ReadAsStringAsync())!["message"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("/hub/health")).StatusCode);
     }
+
+    [Fact]
+    public async Task SpawnerRefuses_MessageSaysWhatWasBeingDoneOnce()
+    {
+        var user = UnixUsers.NewName();
+        _users.Add(user);
+        Assert.Equal(0, (await _hub.RunCliAsync("a password", "user", "add", user, "--password-stdin")).ExitCode);
+        // The spawner cannot write the server's log (a folder stands where the file goes): it refuses, saying what it was doing.
+        Directory.CreateDirectory(Path.Combine(_hub.DataDir, "logs", $"{user}.log"));
+        using var api = new HttpClient { BaseAddress = _hub.Url };
+        api.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("token", (await _hub.CliAsync("token", "create", user)).LastLine);
+
+        using var start = await api.PostAsync($"/hub/api/users/{user}/server", null);
+        var message = JsonNode.Parse(await start.Content.ReadAsStringAsync())!["message"]!.GetValue<string>();
+
+        Assert.StartsWith($"starting server for {user}: cannot write the server log", message, StringComparison.Ordinal);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(message, "starting server for"));
+    }
 }
