@@ -58,11 +58,12 @@ internal sealed partial class AssignmentDelivery(
         var release = assignment.LatestRelease;
         var folder = options.ReleaseFolder(assignment.CourseId, assignment.Name, release);
         var files = ReleaseManifest.Read(folder);
+        var history = ReleaseHistory.Read(n => options.ReleaseFolder(assignment.CourseId, assignment.Name, n), release);
         var outcomes = new List<DeliveryOutcome>();
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism, CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(students, parallel, async (student, ct) =>
         {
-            var outcome = await DeliverOneAsync(assignment, release, Path.Combine(folder, "files"), files, student, ct);
+            var outcome = await DeliverOneAsync(assignment, release, Path.Combine(folder, "files"), files, history, student, ct);
             lock (outcomes)
             {
                 outcomes.Add(outcome);
@@ -73,7 +74,7 @@ internal sealed partial class AssignmentDelivery(
         return outcomes;
     }
 
-    private async Task<DeliveryOutcome> DeliverOneAsync(Assignment assignment, int release, string releaseFiles, IReadOnlyList<ReleaseFile> files, string student, CancellationToken cancellationToken)
+    private async Task<DeliveryOutcome> DeliverOneAsync(Assignment assignment, int release, string releaseFiles, IReadOnlyList<ReleaseFile> files, ReleaseHistory history, string student, CancellationToken cancellationToken)
     {
         var doing = $"delivering {assignment.CourseId}/{assignment.Name} release {release} to {student}";
         var userId = users.Find(student)?.Id;
@@ -91,8 +92,7 @@ internal sealed partial class AssignmentDelivery(
 
         try
         {
-            var previous = assignments.DeliveredFiles(assignment.CourseId, assignment.Name, userId.Value);
-            var outcome = await Task.Run(() => StudentDelivery.Deliver(account.Value, accounts.OwnsPerUser, assignment.CourseId, assignment.Name, release, releaseFiles, files, previous, options.MaxPushBytes), cancellationToken);
+            var outcome = await Task.Run(() => StudentDelivery.Deliver(account.Value, accounts.OwnsPerUser, assignment.CourseId, assignment.Name, release, releaseFiles, files, history), cancellationToken);
             assignments.RecordDelivery(assignment.CourseId, assignment.Name, userId.Value, release, outcome.Recorded, outcome.Conflicts);
             LogDelivered(logger, assignment.CourseId, assignment.Name, release, student, outcome.Written, outcome.Conflicts.Count);
             return outcome;
