@@ -16,10 +16,18 @@ namespace Classhub.Spawning.LocalProcess;
 /// root (with the datasets already under it) onto <c>~/datasets</c> (made if missing, owned by the user; refused if it is a symlink) and remounts that
 /// read-only. Mounts the hub adds under the root later propagate into the namespace; the student cannot undo
 /// any of it (no capabilities after setpriv). unshare without --fork execs, so the PID is still the server's.
+/// When <c>held</c>, sh first waits for the line "go" on its standard input (a pipe only the hub writes to) and exits
+/// with <see cref="NotReleasedExitCode"/> without running anything when the pipe closes first: a hub killed before it
+/// recorded the server leaves no server behind (see <see cref="SpawnRequest.Placed"/>).
 /// </summary>
 internal static class LaunchCommand
 {
+    /// <summary>How a held launch ends when the hub never released it (it died first).</summary>
+    public const int NotReleasedExitCode = 75;
+
     private const string ShellScript = "log=$1; shift; unset PWD; exec \"$@\" </dev/null >>\"$log\" 2>&1";
+
+    private const string Hold = "read -r go || exit 75; [ \"$go\" = go ] || exit 75; ";
 
     // $2 dataset root, $3 ~/datasets, $4 uid:gid, $5 mount; exit codes 70-72 say which step failed (logged too).
     private const string DatasetScript =
@@ -36,21 +44,23 @@ internal static class LaunchCommand
         string programPath,
         IEnumerable<string> programArguments,
         string logPath,
-        string? datasetRoot = null)
+        string? datasetRoot = null,
+        bool held = false)
     {
+        var hold = held ? Hold : "";
         List<string> argv;
         if (datasetRoot is not null && runAs is not null)
         {
             argv =
             [
                 options.SetsidPath, options.UnsharePath, "--mount", "--propagation", "slave", "--",
-                options.ShellPath, "-c", DatasetScript, "sh", logPath,
+                options.ShellPath, "-c", hold + DatasetScript, "sh", logPath,
                 datasetRoot, Path.Combine(runAs.Home, "datasets"), Invariant($"{runAs.Uid}:{runAs.Gid}"), options.MountPath,
             ];
         }
         else
         {
-            argv = [options.SetsidPath, options.ShellPath, "-c", ShellScript, "sh", logPath];
+            argv = [options.SetsidPath, options.ShellPath, "-c", hold + ShellScript, "sh", logPath];
         }
 
         var rlimits = RLimitArguments(limits);
