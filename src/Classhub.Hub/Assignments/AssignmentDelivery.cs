@@ -59,7 +59,22 @@ internal sealed partial class AssignmentDelivery(
                 continue;
             }
 
-            outcomes.AddRange(await DeliverToAsync(assignment, work.DistinctBy(t => t.UserId).ToList(), progress, cancellationToken));
+            var students = work.DistinctBy(t => t.UserId).ToList();
+            try
+            {
+                outcomes.AddRange(await DeliverToAsync(assignment, students, progress, cancellationToken));
+            }
+            catch (IOException e)
+            {
+                // The release itself cannot be read (its folder damaged or gone): every student of it fails with why,
+                // and the other assignments' work goes on.
+                foreach (var task in students)
+                {
+                    var outcome = Failed(assignment, task, assignment.LatestRelease, $"delivering {assignment.CourseId}/{assignment.Name} release {assignment.LatestRelease}: reading the release: {e.Message}");
+                    outcomes.Add(outcome);
+                    progress?.Report(outcome);
+                }
+            }
         }
 
         return outcomes;

@@ -74,6 +74,31 @@ public sealed class DeliveryWorkerTests
     }
 
     [Fact]
+    public async Task Round_AReleaseThatCannotBeRead_ItsStudentsFailWithWhyAndOtherWorkGoesOn()
+    {
+        await using var room = HostileClassroom.Create();
+        var student = await room.EnrolAsync();
+        await room.PushAndDeliverAsync("hw1", ("analysis.ipynb", "v1"));
+        await room.PushAndDeliverAsync("hw2", ("lab.ipynb", "v1"));
+        var claim = room.Claim;
+        var source = Directory.CreateTempSubdirectory("push-").FullName;
+        File.WriteAllText(Path.Combine(source, "analysis.ipynb"), "v2");
+        File.WriteAllText(Path.Combine(source, "lab.ipynb"), "v2");
+        var publisher = new AssignmentPublisher(room.Assignments, room.Courses, room.Options, new StagingArea(room.Options, claim), claim);
+        Assert.True(publisher.Publish(new PushRequest("cs101", "hw1", source, false, null, null, null, "t")).Ok);
+        Assert.True(publisher.Publish(new PushRequest("cs101", "hw2", source, false, null, null, null, "t")).Ok);
+        Directory.Delete(room.Options.ReleaseFolder("cs101", "hw1", 2), recursive: true);
+
+        await Worker(room).RoundAsync(CancellationToken.None);
+
+        var failure = Assert.Single(Assert.Single(room.Tasks.Progress("cs101", "hw1", 2)).Failures);
+        Assert.Equal(student.Name, failure.UserName);
+        Assert.Contains("reading the release", failure.Error, StringComparison.Ordinal);
+        Assert.Equal("v2", File.ReadAllText(Path.Combine(student.Home, "cs101", "hw2", "lab.ipynb")));
+        Directory.Delete(source, recursive: true);
+    }
+
+    [Fact]
     public async Task StartAsync_LeftoversOfKilledProcesses_RemovedBeforeAnyWork()
     {
         await using var room = HostileClassroom.Create();
