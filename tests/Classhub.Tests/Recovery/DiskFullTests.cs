@@ -9,7 +9,8 @@ namespace Classhub.Recovery.Tests;
 /// <summary>
 /// The hub's data dir on a small tmpfs that fills up, against the AOT binary: a push (CLI, zip or folder, and the
 /// course page) and a submission fail with one clean line naming the full disk and what to do, leave nothing staged
-/// or half-stored, and succeed once space is freed.
+/// or half-stored, and succeed once space is freed; a roster import gives no server error or stack trace and is
+/// applied wholly or not at all.
 /// </summary>
 [Collection("hub")]
 public sealed class DiskFullTests
@@ -81,6 +82,33 @@ public sealed class DiskFullTests
         using var accepted = await api.PostAsync(submit, null);
         Assert.Equal(HttpStatusCode.Created, accepted.StatusCode);
         Assert.Single(Directory.EnumerateDirectories(stored));
+    }
+
+    [Fact]
+    public async Task RosterImport_DataDiskFull_NoServerErrorNoStackTraceNothingHalfApplied()
+    {
+        await using var disk = await TmpfsDisk.MountAsync(32);
+        await using var room = await CrashClassroom.StartAsync(students: 0, Path.Combine(disk.MountPoint, "data"));
+        using var staff = new Browser(room.Hub.Url);
+        Assert.Equal(HttpStatusCode.Redirect, (await staff.SignInAsync(room.Staff, CrashClassroom.StaffPassword)).StatusCode);
+        var names = room.NewNames(300, unix: false);
+        var csv = Path.Combine(room.Scratch, "roster.csv");
+        File.WriteAllLines(csv, ["username,name,email,section", .. names.Select(n => $"{n},Student {n} {new string('x', 200)},{n}@example.edu,A")]);
+        var before = room.RosterState();
+        await disk.FillAsync();
+
+        await staff.GetAsync($"/hub/courses/{room.Course}");
+        var (preview, body) = await staff.PostFileAsync($"/hub/courses/{room.Course}/roster/preview", new Dictionary<string, string> { ["format"] = "auto" }, "file", "roster.csv", await File.ReadAllBytesAsync(csv));
+        Assert.True((int)preview.StatusCode < 500, $"the roster preview on a full disk answered {(int)preview.StatusCode}: {body}");
+        Assert.DoesNotContain("   at ", body, StringComparison.Ordinal);
+        Assert.Equal(before, room.RosterState());
+
+        var cli = await room.Hub.CliAsync("roster", "import", room.Course, csv);
+        Assert.DoesNotContain("Unhandled exception", cli.Stdout + cli.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", cli.Stdout + cli.Stderr, StringComparison.Ordinal);
+        var after = room.RosterState();
+        Assert.True(after == before || after.Split(',').Length == names.Count, $"the roster was half-applied: {after.Split(',').Length} of {names.Count} students");
+        Assert.Equal("ok", room.IntegrityCheck());
     }
 
     /// <summary>"&lt;one line&gt;" saying the disk of the data dir is full and how to see it: no stack trace, no unhandled exception.</summary>
