@@ -33,4 +33,13 @@ public sealed record SpawnRequest(
     /// refuses a request that names a Unix user without it.
     /// </summary>
     public uint? UnixUid { get; init; }
+
+    /// <summary>
+    /// Called with the server's state, and its address when the spawner knows it already, as soon as the server is
+    /// placed and before it runs anything of the user's: the hub records the server here. A spawner that can hold the
+    /// server back until this returns does so (the local-process spawner's server waits on a pipe only the hub
+    /// writes to), so a hub killed at any instant either has the server in its database or the server never ran.
+    /// Null: nobody asks. An exception from it stops the server and fails the start.
+    /// </summary>
+    public Func<string, Uri?, Task>? Placed { get; init; }
 }

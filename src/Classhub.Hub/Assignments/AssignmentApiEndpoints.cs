@@ -39,6 +39,7 @@ internal sealed class AssignmentApiEndpoints(ApiCaller api, CourseStore courses,
                 "not-found" or "nothing-to-submit" => StatusCodes.Status404NotFound,
                 "past-due" => StatusCodes.Status403Forbidden,
                 "too-large" => StatusCodes.Status413PayloadTooLarge,
+                "disk-full" => StatusCodes.Status507InsufficientStorage,
                 _ => StatusCodes.Status400BadRequest,
             };
             await ApiResults.Error(status, result.Failure.UserMessage).ExecuteAsync(context);

@@ -167,7 +167,7 @@ internal sealed class AssignmentPage(AssignmentStore assignments, CourseStore co
         var result = await submissions.SubmitAsync(course, name, caller.Name, context.RequestAborted);
         if (!result.Ok)
         {
-            await pages.Error(context, StatusCodes.Status400BadRequest, "Not submitted", result.Failure.UserMessage);
+            await pages.Error(context, result.Failure.Reason == "disk-full" ? StatusCodes.Status507InsufficientStorage : StatusCodes.Status400BadRequest, "Not submitted", result.Failure.UserMessage);
             return;
         }
 

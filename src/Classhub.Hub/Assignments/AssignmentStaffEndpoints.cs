@@ -14,14 +14,18 @@ namespace Classhub.Hub.Assignments;
 
 /// <summary>
 /// Staff actions on the course page: push (a .zip, or a folder chosen in the browser) which publishes the release
-/// and delivers it in the background, and a .zip of every student's latest submission.
+/// and has the hub deliver it in the background (<see cref="DeliveryWorker"/>), how each release's delivery stands
+/// (from the database, so it survives a restart), and a .zip of every student's latest submission. The upload is kept
+/// in the data dir's staging while it is read; a full disk is a page that says which disk and what to do (507).
 /// </summary>
 internal sealed class AssignmentStaffEndpoints(
     CallerResolver callers,
     CourseStore courses,
     AssignmentStore assignments,
+    DeliveryTaskStore tasks,
     AssignmentPublisher publisher,
-    DeliveryJobs jobs,
+    DeliveryWorker worker,
+    StagingArea staging,
     AssignmentOptions options,
     FormGuard forms,
     PageRenderer pages)
@@ -33,11 +37,10 @@ internal sealed class AssignmentStaffEndpoints(
         app.MapGet("/hub/courses/{id}/assignments/{name}/submissions.zip", e.Download);
     }
 
-    /// <summary>The push form and the progress of the last page-started delivery of each assignment.</summary>
+    /// <summary>The push form, and how the delivery of each assignment's latest release (and of any older one not finished) stands.</summary>
     public string Form(HttpContext context, string courseId)
     {
-        var progress = string.Concat(assignments.List(courseId).Select(a => (a, Job: jobs.Find(courseId, a.Name))).Where(x => x.Job is not null).Select(x =>
-            $"<p class=\"status\" role=\"status\" data-delivery=\"{Html.Attr(x.a.Name)}\">{Html.E(x.a.Name)} release {x.Job!.Release}: delivered to {x.Job.Done} of {x.Job.Total} students{(x.Job.Failed > 0 ? $", {x.Job.Failed} failed" : "")}{(x.Job.Finished ? " — done" : " — in progress (reload to update)")}</p>"));
+        var progress = string.Concat(assignments.List(courseId).Where(a => a.LatestRelease > 0).SelectMany(a => tasks.Progress(courseId, a.Name, a.LatestRelease).Select(p => DeliveryProgressView.Render(a.Name, p))));
         var downloads = string.Concat(assignments.List(courseId).Select(a =>
             $"<li><a href=\"/hub/courses/{Html.Attr(courseId)}/assignments/{Html.Attr(a.Name)}/submissions.zip\">{Html.E(a.Name)}: latest submissions (.zip)</a></li>"));
         return $"""
@@ -75,20 +78,21 @@ internal sealed class AssignmentStaffEndpoints(
         }
 
         var id = (string)context.GetRouteValue("id")!;
-        var upload = Path.Combine(AssignmentOptions.Private(Path.Combine(options.DataDir, "uploads")), Guid.NewGuid().ToString("N"));
+        string? upload = null;
         try
         {
+            upload = staging.NewFolder();
             string source;
             var isZip = form.Files.GetFile("zip") is { Length: > 0 };
             if (isZip)
             {
-                source = upload + ".zip";
+                source = Path.Combine(upload, "upload.zip");
                 await using var target = File.Create(source);
                 await form.Files.GetFile("zip")!.CopyToAsync(target, context.RequestAborted);
             }
             else if (form.Files.GetFiles("folder") is { Count: > 0 } files)
             {
-                source = AssignmentOptions.Private(upload);
+                source = AssignmentOptions.Private(Path.Combine(upload, "upload"));
                 foreach (var file in files)
                 {
                     // Browsers send "folder/sub/file.txt"; the top folder is the one chosen, so it is dropped.
@@ -125,27 +129,30 @@ internal sealed class AssignmentStaffEndpoints(
             }
 
             var section = form["section"].ToString() is { Length: > 0 } s ? s : null;
-            var result = publisher.Publish(new PushRequest(id, form["name"].ToString().Trim(), source, isZip, section, due, form["refuse_late"] == "true" ? true : null, caller.Name));
+            var name = form["name"].ToString().Trim();
+            var result = publisher.Publish(new PushRequest(id, name, source, isZip, section, due, form["refuse_late"] == "true" ? true : null, caller.Name, isZip ? form.Files.GetFile("zip")!.FileName : "the uploaded folder"));
             if (!result.Ok)
             {
-                await pages.Error(context, StatusCodes.Status400BadRequest, "Push refused", result.Failure.UserMessage);
+                await pages.Error(context, result.Failure.Reason == "disk-full" ? StatusCodes.Status507InsufficientStorage : StatusCodes.Status400BadRequest, "Push refused", result.Failure.UserMessage);
                 return;
             }
 
             var release = result.Value;
-            var total = courses.Members(id).Count(m => m is { Role: CourseRole.Student, IsActive: true } && release.Assignment.IsFor(m.Section));
-            jobs.Start(id, release.Assignment.Name, release.Release, total);
+            worker.Wake();
+            var total = tasks.Progress(id, release.Assignment.Name, release.Release).FirstOrDefault(p => p.Release == release.Release)?.Total ?? 0;
             var warnings = release.Warnings.Count == 0 ? "" : "<p>Skipped:</p><ul>" + string.Concat(release.Warnings.Select(w => $"<li>{Html.E(w)}</li>")) + "</ul>";
             await pages.Render(context, "Pushed", $"<section class=\"card wide\"><h1>Release {release.Release} of {Html.E(release.Assignment.Name)}</h1><p class=\"status ok\" role=\"status\">{release.Files.Count} files; delivering to {total} students in the background.</p>{warnings}<p><a class=\"button\" href=\"/hub/courses/{Html.Attr(id)}\">Back to the course (shows progress)</a></p></section>");
         }
+        catch (IOException e) when (DiskFull.Is(e))
+        {
+            await pages.Error(context, StatusCodes.Status507InsufficientStorage, "Push refused", DiskFull.Message($"pushing to {id}", options.DataDir, "nothing was pushed", "push again") + ".");
+        }
         finally
         {
-            if (Directory.Exists(upload))
+            if (upload is not null && Directory.Exists(upload))
             {
                 Directory.Delete(upload, recursive: true);
             }
-
-            File.Delete(upload + ".zip");
         }
     }
 

@@ -78,6 +78,8 @@ internal sealed class FeedbackReturner(AssignmentStore assignments, CourseStore 
 
     private static void CopyTree(SafeDirectory source, SafeDirectory target, FileOwner? owner, Trusted trusted, string prefix, List<string> written, List<string> skipped)
     {
+        // What a return killed mid-write left here (see SafeDirectory.RemoveStaleTemporaries).
+        target.RemoveStaleTemporaries(owner?.Uid);
         foreach (var (name, stat) in source.Entries())
         {
             if ((stat.IsDirectory || stat.IsRegular) && !trusted.Owns(stat))

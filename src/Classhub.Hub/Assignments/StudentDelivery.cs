@@ -9,9 +9,13 @@ internal sealed record DeliveryOutcome(string UserName, int Release, int Written
 
 /// <summary>
 /// Writes a release into <c>~/&lt;course&gt;/&lt;assignment&gt;/</c> of one student, as root without following any link.
-/// The rule (nbgitpuller's): a missing file is written (deleted files come back); a file still as it was delivered is
-/// replaced by the new version; a file the student edited is never touched — the new version is written beside it
-/// as <c>name (release N).ext</c> and reported as a conflict. Files the release no longer has are left alone.
+/// The rule (nbgitpuller's): a missing file is written (deleted files come back); a file still as some release delivered
+/// it is replaced by the new version; a file the student edited is never touched — the new version is written beside
+/// it as <c>name (release N).ext</c> and reported as a conflict. Files the release no longer has are left alone.
+/// "As some release delivered it" is decided by content against every release's version of that path
+/// (<see cref="ReleaseHistory"/>), not by what was recorded: a delivery killed half-way, with some files replaced and
+/// nothing recorded, is finished by the next one instead of leaving those files taken for edits for good. Temporary
+/// files a killed write left in a folder the delivery walks are removed (<see cref="SafeDirectory.RemoveStaleTemporaries"/>).
 /// What is delivered is the student's alone, even in a home others can enter: folders 0700, files 0600, owned by the
 /// student; the course and assignment folders are made private again when found open (as earlier versions made them).
 /// </summary>
@@ -28,8 +32,7 @@ internal static class StudentDelivery
         int release,
         string releaseFiles,
         IReadOnlyList<ReleaseFile> files,
-        IReadOnlyDictionary<string, string> previous,
-        long maxFileBytes)
+        ReleaseHistory history)
     {
         FileOwner? owner = chown ? new FileOwner(account.Uid, account.Gid) : null;
         var recorded = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -41,6 +44,7 @@ internal static class StudentDelivery
         var assignmentDir = courseDir.OpenOrCreateChild(assignment, owner, FolderMode);
         assignmentDir.MakePrivate();
         using var folders = new FolderCache(assignmentDir, owner);
+        assignmentDir.RemoveStaleTemporaries(owner?.Uid);
         foreach (var file in files)
         {
             var (dir, name) = folders.ParentOf(file.Path);
@@ -53,8 +57,9 @@ internal static class StudentDelivery
                 continue;
             }
 
-            // Hashing reads the file: one bigger than a push may be cannot be anything the hub delivered, so it is not read.
-            var hash = current.Value.IsRegular ? dir.HashOf(name, maxFileBytes) : null;
+            // Hashing reads the file: only one whose size some release had at this path can be a delivered version, and
+            // no more than the largest such version is read (a student's sparse terabyte is never read through).
+            var hash = current.Value.IsRegular && history.HasSize(file.Path, current.Value.Size) ? dir.HashOf(name, history.LargestSize(file.Path)) : null;
             if (hash == file.Sha256)
             {
                 recorded[file.Path] = file.Sha256;
@@ -62,7 +67,7 @@ internal static class StudentDelivery
                 continue;
             }
 
-            if (hash is not null && previous.TryGetValue(file.Path, out var delivered) && delivered == hash)
+            if (hash is not null && history.Holds(file.Path, hash))
             {
                 Write(dir, name, releaseFiles, file, owner);
                 recorded[file.Path] = file.Sha256;
@@ -80,10 +85,12 @@ internal static class StudentDelivery
 
             var folder = file.Path.Contains('/', StringComparison.Ordinal) ? file.Path[..(file.Path.LastIndexOf('/') + 1)] : "";
             conflicts.Add($"{file.Path} → {folder}{beside ?? RelativePath.Beside(name, $"release {release}")}");
-            if (previous.TryGetValue(file.Path, out var kept))
-            {
-                recorded[file.Path] = kept;
-            }
+        }
+
+        // Folders only earlier releases had may hold what a killed write of theirs left.
+        foreach (var path in history.Folders)
+        {
+            folders.Existing(path)?.RemoveStaleTemporaries(owner?.Uid);
         }
 
         return new DeliveryOutcome(account.Name, release, written, unchanged, conflicts, null, recorded);
@@ -118,6 +125,7 @@ internal static class StudentDelivery
     private sealed class FolderCache(SafeDirectory root, FileOwner? owner) : IDisposable
     {
         private readonly Dictionary<string, SafeDirectory> _open = new(StringComparer.Ordinal) { [""] = root };
+        private readonly HashSet<string> _missing = new(StringComparer.Ordinal);
 
         public (SafeDirectory Dir, string Name) ParentOf(string path)
         {
@@ -143,6 +151,42 @@ internal static class StudentDelivery
             var cut = path.LastIndexOf('/');
             var parent = cut < 0 ? root : Folder(path[..cut]);
             var opened = parent.OpenOrCreateChild(cut < 0 ? path : path[(cut + 1)..], owner, FolderMode);
+            _open[path] = opened;
+            opened.RemoveStaleTemporaries(owner?.Uid);
+            return opened;
+        }
+
+        /// <summary>The folder when it exists (opened without following a link, never created); null otherwise.</summary>
+        public SafeDirectory? Existing(string path)
+        {
+            if (_open.TryGetValue(path, out var dir))
+            {
+                return dir;
+            }
+
+            if (_missing.Contains(path))
+            {
+                return null;
+            }
+
+            var cut = path.LastIndexOf('/');
+            var parent = cut < 0 ? root : Existing(path[..cut]);
+            SafeDirectory? opened = null;
+            try
+            {
+                opened = parent?.OpenChild(cut < 0 ? path : path[(cut + 1)..]);
+            }
+            catch (TreeException)
+            {
+                // Not a folder (the student put something else there): nothing of ours can be in it.
+            }
+
+            if (opened is null)
+            {
+                _missing.Add(path);
+                return null;
+            }
+
             _open[path] = opened;
             return opened;
         }

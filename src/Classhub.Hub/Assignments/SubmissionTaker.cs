@@ -19,7 +19,9 @@ namespace Classhub.Hub.Assignments;
 /// while it is copied, say with ftruncate, yields only what was counted), and the total is capped. A name that would
 /// be unsafe where staff unpack submissions (a backslash, a control character, not UTF-8; see
 /// <see cref="RelativePath.Problem"/>) refuses the submission, naming the file. Only the newest
-/// <see cref="AssignmentOptions.KeepSubmissions"/> submissions of a student to an assignment are kept.
+/// <see cref="AssignmentOptions.KeepSubmissions"/> submissions of a student to an assignment are kept. A full disk
+/// fails the submission with a message naming the disk, and nothing of it is kept (no staging, no snapshot without
+/// its record).
 /// </summary>
 internal sealed partial class SubmissionTaker(AssignmentStore assignments, CourseStore courses, UserStore users, IUnixAccounts accounts, AssignmentOptions options, TimeProvider time)
 {
@@ -69,10 +71,14 @@ internal sealed partial class SubmissionTaker(AssignmentStore assignments, Cours
 
     private Result<Submission> Take(string doing, string courseId, string name, long userId, HomeAccount account, DateTimeOffset now, bool late)
     {
-        var folder = AssignmentOptions.Private(options.SubmissionsFolder(courseId, name, account.Name));
-        var staging = AssignmentOptions.Private(Path.Combine(folder, StagingPrefix + Guid.NewGuid().ToString("N")));
+        var folder = options.SubmissionsFolder(courseId, name, account.Name);
+        string? staging = null;
+        string? target = null;
+        var recorded = false;
         try
         {
+            AssignmentOptions.Private(folder);
+            staging = AssignmentOptions.Private(Path.Combine(folder, StagingPrefix + Guid.NewGuid().ToString("N")));
             var copy = new SnapshotCopy(accounts.OwnsPerUser ? account.Uid : null, options.MaxSubmissionBytes);
             using (var home = SafeDirectory.OpenRoot(account.Home))
             using (var courseDir = home.OpenChild(courseId))
@@ -93,15 +99,28 @@ internal sealed partial class SubmissionTaker(AssignmentStore assignments, Cours
                     $". Rename {(copy.Unsafe.Count == 1 ? "it" : "them")} (or move {(copy.Unsafe.Count == 1 ? "it" : "them")} out of ~/{courseId}/{name}) and submit again");
             }
 
-            var target = Path.Combine(folder, $"{now:yyyyMMdd'T'HHmmss'Z'}-{Guid.NewGuid().ToString("N")[..6]}");
+            target = Path.Combine(folder, $"{now:yyyyMMdd'T'HHmmss'Z'}-{Guid.NewGuid().ToString("N")[..6]}");
             Directory.Move(staging, target);
             var submission = assignments.AddSubmission(courseId, name, userId, now, late, copy.Files, copy.Bytes, target);
-            Prune(courseId, name, account.Name, folder);
+            recorded = true;
+            try
+            {
+                Prune(courseId, name, account.Name, folder);
+            }
+            catch (Exception e) when (e is IOException || DiskFull.Is(e))
+            {
+                // The submission stands; the next one prunes what this one could not.
+            }
+
             return Result<Submission>.Success(submission);
         }
         catch (SnapshotRefused e)
         {
             return Failure.Of(e.Reason, $"{doing}: {e.Message}");
+        }
+        catch (Exception e) when (DiskFull.Is(e))
+        {
+            return Failure.Of("disk-full", DiskFull.Message(doing, Path.Combine(options.DataDir, "submissions"), "nothing was submitted", "submit again"));
         }
         catch (IOException e)
         {
@@ -109,9 +128,15 @@ internal sealed partial class SubmissionTaker(AssignmentStore assignments, Cours
         }
         finally
         {
-            if (Directory.Exists(staging))
+            if (staging is not null && Directory.Exists(staging))
             {
                 Directory.Delete(staging, recursive: true);
+            }
+
+            if (!recorded && target is not null && Directory.Exists(target))
+            {
+                // Moved into place but never recorded (the database's disk is full): not a submission.
+                Directory.Delete(target, recursive: true);
             }
         }
     }

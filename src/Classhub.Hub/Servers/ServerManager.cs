@@ -130,8 +130,8 @@ internal sealed partial class ServerManager(
     /// <summary>
     /// At start-up: re-attach to servers that kept running while the hub was down (each is "starting" until its HTTP
     /// answers, then routed and ready, as after a spawn; this returns before they answer); go on waiting for those still
-    /// queued or starting where the hub cannot see them (a cluster job: it reports its address itself); mark the
-    /// others stopped.
+    /// queued or starting (a cluster job reports its address itself; a local one still starting when the hub went down
+    /// is waited for until it answers); mark the others stopped.
     /// </summary>
     public async Task ReattachAsync(CancellationToken cancellationToken)
     {
@@ -140,7 +140,7 @@ internal sealed partial class ServerManager(
             var entry = Entry(stored.UserId, stored.UserName);
             entry.LastActivity = stored.LastActivity;
             var status = stored.State is null ? ServerStatus.Stopped() : await spawner.PollAsync(stored.State, cancellationToken);
-            if (status.Running && stored.Url is null && stored.State is { } waiting)
+            if (status.Running && (stored.Url is null || stored.Phase == ServerPhase.Starting) && stored.State is { } waiting)
             {
                 lock (entry)
                 {
@@ -153,9 +153,11 @@ internal sealed partial class ServerManager(
                         () => StartGuardedAsync(entry, waiting, async _ =>
                         {
                             // The queue limit belonged to the spawn request: after a restart the wait in the queue has none (the student can stop it).
+                            // A server still starting when the hub went down (it may not answer yet) is waited for like a new one.
                             LogResumed(logger, stored.UserName);
                             using var clock = new StartClock(options.StartTimeout, time, entry.StopRequested.Token);
-                            await BecomeReadyAsync(entry, waiting, new PendingServer(waiting, QueueTimeout: null), null, LogPath(stored.UserName), clock.Source);
+                            entry.Url = stored.Url;
+                            await BecomeReadyAsync(entry, waiting, stored.Url is null ? new PendingServer(waiting, QueueTimeout: null) : null, stored.Url, LogPath(stored.UserName), clock.Source);
                         }),
                         CancellationToken.None);
                 }
@@ -231,7 +233,18 @@ internal sealed partial class ServerManager(
             options.ServerCommand,
             environment,
             LogPath(name),
-            ResourceLimits.None) { DatasetRoot = datasetRoot, UnixUid = runAs?.Uid };
+            ResourceLimits.None)
+        {
+            DatasetRoot = datasetRoot,
+            UnixUid = runAs?.Uid,
+            // Recorded before the server runs: a hub killed from here on finds it at start-up (ReattachAsync).
+            Placed = (placedState, placedUrl) =>
+            {
+                setState(placedState);
+                servers.Save(entry.UserId, ServerPhase.Starting, placedUrl, spawner.Kind, placedState, time.GetUtcNow(), null);
+                return Task.CompletedTask;
+            },
+        };
 
         entry.Progress.Add(new ProgressEvent(10, "Starting your server"));
         using var clock = new StartClock(options.StartTimeout, time, entry.StopRequested.Token);

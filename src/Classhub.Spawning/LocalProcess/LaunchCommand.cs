@@ -17,10 +17,18 @@ namespace Classhub.Spawning.LocalProcess;
 /// read-only at <c>~/datasets</c> by descriptor, never by a path inside the home, and execs the rest. Mounts the hub
 /// adds under the root later propagate into the namespace; the student cannot undo any of it (no capabilities after
 /// setpriv). Neither unshare (without --fork) nor the helper forks, so the PID is still the server's.
+/// When <c>held</c>, sh first waits for the line "go" on its standard input (a pipe only the hub writes to) and exits
+/// with <see cref="NotReleasedExitCode"/> without running anything when the pipe closes first: a hub killed before it
+/// recorded the server leaves no server behind (see <see cref="SpawnRequest.Placed"/>).
 /// </summary>
 internal static class LaunchCommand
 {
+    /// <summary>How a held launch ends when the hub never released it (it died first).</summary>
+    public const int NotReleasedExitCode = 75;
+
     private const string ShellScript = "log=$1; shift; unset PWD; exec \"$@\" </dev/null >>\"$log\" 2>&1";
+
+    private const string Hold = "read -r go || exit 75; [ \"$go\" = go ] || exit 75; ";
 
     public static IReadOnlyList<string> Build(
         LocalProcessSpawnerOptions options,
@@ -29,9 +37,11 @@ internal static class LaunchCommand
         string programPath,
         IEnumerable<string> programArguments,
         string logPath,
-        string? datasetRoot = null)
+        string? datasetRoot = null,
+        bool held = false)
     {
-        List<string> argv = [options.SetsidPath, options.ShellPath, "-c", ShellScript, "sh", logPath];
+        var hold = held ? Hold : "";
+        List<string> argv = [options.SetsidPath, options.ShellPath, "-c", hold + ShellScript, "sh", logPath];
         if (datasetRoot is not null && runAs is not null)
         {
             argv.AddRange([options.UnsharePath, "--mount", "--propagation", "slave", "--"]);

@@ -91,11 +91,14 @@ internal sealed class LocalProcessSpawner : ISpawner
         var host = _options.ListenHost;
         var port = _ports.Pick(IPAddress.Parse(host));
         var listen = new[] { $"--ip={host}", FormattableString.Invariant($"--port={port}") };
-        var argv = LaunchCommand.Build(_options, runAs, request.Limits, programPath, request.Command.Skip(1).Concat(listen), request.LogPath, request.DatasetRoot);
+        var held = request.Placed is not null;
+        var argv = LaunchCommand.Build(_options, runAs, request.Limits, programPath, request.Command.Skip(1).Concat(listen), request.LogPath, request.DatasetRoot, held);
         var info = new ProcessStartInfo(argv[0])
         {
             UseShellExecute = false,
             WorkingDirectory = account.Home,
+            // Held: the launch waits for "go" on this pipe, whose writing end only this process has (close-on-exec).
+            RedirectStandardInput = held,
         };
         foreach (var arg in argv.Skip(1))
         {
@@ -123,8 +126,17 @@ internal sealed class LocalProcessSpawner : ISpawner
         // setsid makes the server a session and group leader without forking (its parent, us, is not a group
         // leader of its own), so the process group id is the PID.
         var state = new LocalProcessState(pid, pid, startTime, host, port, request.UnixUser);
+        var url = new Uri(FormattableString.Invariant($"http://{host}:{port}"));
         try
         {
+            if (request.Placed is { } placed)
+            {
+                // Recorded first, released after: killed in between, the hub closes the pipe and the launch exits.
+                await placed(state.Serialize(), url);
+                await process.StandardInput.WriteLineAsync("go".AsMemory(), cancellationToken);
+                process.StandardInput.Close();
+            }
+
             cancellationToken.ThrowIfCancellationRequested();
             if (_options.StartGrace > TimeSpan.Zero)
             {
@@ -136,15 +148,15 @@ internal sealed class LocalProcessSpawner : ISpawner
                 }
             }
         }
-        catch (OperationCanceledException)
+        catch (Exception e) when (e is OperationCanceledException || held)
         {
-            // The contract: cancelling a start leaves no half-started server behind.
+            // The contract: cancelling a start (or failing to record it) leaves no half-started server behind.
             await StopAsync(state.Serialize(), TimeSpan.Zero, CancellationToken.None);
             throw;
         }
 
         Log.ServerStarted(_logger, request.UserName, account.Name, pid, port);
-        return SpawnResult.Started(new SpawnedServer(new Uri(FormattableString.Invariant($"http://{host}:{port}")), state.Serialize()));
+        return SpawnResult.Started(new SpawnedServer(url, state.Serialize()));
     }
 
     public Task<ServerStatus> PollAsync(string state, CancellationToken cancellationToken)

@@ -83,3 +83,37 @@ internal sealed class GradeRow
 
     public string Score { get; set; } = "";
 }
+
+/// <summary>A pending row of <c>assignment_delivery_tasks</c> joined with the user's name.</summary>
+internal sealed class DeliveryTaskRow
+{
+    public string CourseId { get; set; } = "";
+
+    public string Name { get; set; } = "";
+
+    public long Release { get; set; }
+
+    public long UserId { get; set; }
+
+    public string UserName { get; set; } = "";
+}
+
+/// <summary>A row of <c>assignment_delivery_tasks</c> as the progress of a release counts it.</summary>
+internal sealed class DeliveryProgressRow
+{
+    public long Release { get; set; }
+
+    public string State { get; set; } = "";
+
+    public string? Error { get; set; }
+
+    public string UserName { get; set; } = "";
+}
+
+/// <summary>An active student's user id and section.</summary>
+internal sealed class StudentSectionRow
+{
+    public long UserId { get; set; }
+
+    public string? Section { get; set; }
+}

@@ -27,8 +27,11 @@ internal sealed class AssignmentStore(HubDatabase database, TimeProvider time)
     /// Creates the next release in one transaction: <paramref name="publish"/> is called with the new release number
     /// while the write lock is held (it moves the staged files into place) and the release is recorded only when it
     /// returns. Section, due date and the late rule are updated only when given (null keeps the current values).
+    /// The same transaction opens the release's delivery work: a pending task for every active student it is for,
+    /// owned by <paramref name="deliveryOwner"/> (the claim of the process that will deliver it; null: whoever
+    /// claims it), so the release and the work to deliver it are recorded together or not at all.
     /// </summary>
-    public int AddRelease(string courseId, string name, string? section, DateTimeOffset? dueAt, bool? refuseLate, string? readme, string createdBy, int files, long bytes, Action<int> publish)
+    public int AddRelease(string courseId, string name, string? section, DateTimeOffset? dueAt, bool? refuseLate, string? readme, string createdBy, int files, long bytes, Action<int> publish, string? deliveryOwner = null)
     {
         using var c = database.Open();
         using var tx = c.BeginTransaction(deferred: false);
@@ -49,6 +52,15 @@ internal sealed class AssignmentStore(HubDatabase database, TimeProvider time)
             "INSERT INTO assignment_releases (course_id, name, release, created_at, created_by, files, bytes) VALUES (@courseId, @name, @release, @now, @createdBy, @files, @bytes)",
             new { courseId, name, release, now, createdBy, files, bytes },
             tx);
+        var assignment = Map(c.QuerySingle<AssignmentRow>($"SELECT {Columns} FROM assignments WHERE course_id = @courseId AND name = @name", new { courseId, name }, tx));
+        var students = c.Query<StudentSectionRow>(
+                "SELECT user_id AS UserId, section AS Section FROM course_members WHERE course_id = @courseId AND role = 'student' AND status = 'active'",
+                new { courseId },
+                tx)
+            .Where(m => assignment.IsFor(m.Section))
+            .Select(m => m.UserId)
+            .ToList();
+        DeliveryTaskStore.Queue(c, tx, courseId, name, release, students, deliveryOwner, now);
         tx.Commit();
         return release;
     }
@@ -94,17 +106,22 @@ internal sealed class AssignmentStore(HubDatabase database, TimeProvider time)
                 tx);
         }
 
+        DeliveryTaskStore.Delivered(c, tx, courseId, name, userId, release, now);
         tx.Commit();
     }
 
-    /// <summary>Records that delivering to the user failed (kept until a later delivery succeeds).</summary>
+    /// <summary>Records that delivering release <paramref name="release"/> to the user failed (kept until a later delivery succeeds), and closes their open work with that reason.</summary>
     public void RecordDeliveryError(string courseId, string name, long userId, int release, string error)
     {
         using var c = database.Open();
+        using var tx = c.BeginTransaction(deferred: false);
         c.Execute(
             "INSERT INTO assignment_deliveries (course_id, name, user_id, release, delivered_at, conflicts, error) VALUES (@courseId, @name, @userId, 0, NULL, '', @error) " +
             "ON CONFLICT(course_id, name, user_id) DO UPDATE SET error = excluded.error",
-            new { courseId, name, userId, release, error });
+            new { courseId, name, userId, release, error },
+            tx);
+        DeliveryTaskStore.Failed(c, tx, courseId, name, userId, release, error, Clock.ToDb(time.GetUtcNow()));
+        tx.Commit();
     }
 
     /// <summary>Every active student of the course, with their state on the assignment.</summary>

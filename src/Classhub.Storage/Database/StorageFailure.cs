@@ -63,6 +63,20 @@ internal static partial class StorageFailure
         return null;
     }
 
+    /// <summary>True when <paramref name="exception"/> (or one inside it) is a full disk or an exhausted quota: ENOSPC, EDQUOT or SQLite's FULL.</summary>
+    public static bool IsDiskFull(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is SqliteException { SqliteErrorCode: SqliteFull } || (e is IOException io && io.HResult is ENOSPC or EDQUOT))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>
     /// Whether <paramref name="folder"/> can take a write now: null when it can, else why not (full, read-only, not
     /// permitted). Writes and removes a one-byte probe file, so call it on a failure path, not per request.

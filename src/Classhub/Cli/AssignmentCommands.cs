@@ -4,6 +4,7 @@ using System.Text.Json;
 using Classhub.Composition;
 using Classhub.Configuration;
 using Classhub.Hub.Assignments;
+using Classhub.Hub.Assignments.Files;
 using Classhub.Storage.Assignments;
 using Classhub.Storage.Courses;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -34,7 +35,6 @@ internal static class AssignmentCommands
         var command = new Command("push", "Create the next release of an assignment and deliver it to every active student") { course, dir, name, section, due, refuseLate, CommonOptions.Json };
         command.SetAction(async (parsed, cancellationToken) =>
         {
-            var json = parsed.GetValue(CommonOptions.Json);
             DateTimeOffset? dueAt = null;
             if (parsed.GetValue(due) is { Length: > 0 } dueText)
             {
@@ -53,59 +53,82 @@ internal static class AssignmentCommands
                 return CourseCommands.Fail($"assignment push: {source} is neither a folder nor a .zip file");
             }
 
-            var parts = Parts.Open(parsed);
-            var pushedBy = "cli:" + (Environment.GetEnvironmentVariable("SUDO_USER") ?? Environment.UserName);
-            var request = new PushRequest(parsed.GetValue(course)!, parsed.GetValue(name)!, source, isZip, parsed.GetValue(section), dueAt, parsed.GetValue(refuseLate) ? true : null, pushedBy);
-            var published = parts.Publisher.Publish(request);
-            if (!published.Ok)
+            // This command's claim on the work it starts: if it is killed, a running (or the next) hub sees the claim
+            // gone, removes its staging and finishes its deliveries.
+            ProcessClaim claim;
+            try
             {
-                return CourseCommands.Fail($"assignment {published.Failure.UserMessage}");
+                claim = ProcessClaim.Acquire(DataDirectory.Resolve(parsed));
+            }
+            catch (IOException e)
+            {
+                return CourseCommands.Fail(DiskFull.Is(e)
+                    ? $"assignment {DiskFull.Message("push", DataDirectory.Resolve(parsed), "nothing was pushed", "push again")}"
+                    : $"assignment push: {e.Message}; nothing was pushed");
             }
 
-            var release = published.Value;
-            foreach (var warning in release.Warnings)
+            using (claim)
             {
-                Console.Error.WriteLine($"warning: {warning}");
+                return await PushAsync(parsed, claim, course, name, section, refuseLate, source, isZip, dueAt, cancellationToken);
             }
-
-            if (!json && !parts.OwnsPerUser)
-            {
-                Console.WriteLine($"development mode (not root): delivering into {Path.Combine(DataDirectory.Resolve(parsed), "homes")}/<user>/ instead of real homes");
-            }
-
-            if (!json)
-            {
-                Console.WriteLine($"release {release.Release} of {request.CourseId}/{request.Name}: {release.Files.Count} files, {release.Bytes} bytes; delivering");
-            }
-
-            var total = parts.Courses.Members(request.CourseId).Count(m => m is { Role: Core.Courses.CourseRole.Student, IsActive: true } && release.Assignment.IsFor(m.Section));
-            var done = 0;
-            var progress = new SyncProgress(o =>
-            {
-                done++;
-                if (!json)
-                {
-                    Console.WriteLine(o.Error is { } e
-                        ? $"[{done}/{total}] {o.UserName}: FAILED: {e}"
-                        : $"[{done}/{total}] {o.UserName}: {o.Written} written, {o.Unchanged} unchanged{(o.Conflicts.Count > 0 ? $", kept {o.Conflicts.Count} edited: " + string.Join("; ", o.Conflicts) : "")}");
-                }
-            });
-            var outcomes = await parts.Delivery.DeliverAsync(request.CourseId, request.Name, progress, cancellationToken);
-            if (json)
-            {
-                var model = new PushModel(request.CourseId, request.Name, release.Release, release.Files.Count, release.Bytes, release.Warnings, outcomes.OrderBy(o => o.UserName, StringComparer.Ordinal).Select(DeliveryModel.From).ToList());
-                Console.WriteLine(JsonSerializer.Serialize(model, AssignmentJsonContext.Default.PushModel));
-            }
-
-            var failed = outcomes.Count(o => o.Error is not null);
-            if (!json)
-            {
-                Console.WriteLine($"delivered release {release.Release} to {outcomes.Count - failed} of {outcomes.Count} students{(failed > 0 ? $"; {failed} failed (see above; retried when they sign in)" : "")}");
-            }
-
-            return failed == 0 ? CommandLine.Ok : CommandLine.Failed;
         });
         return command;
+    }
+
+    private static async Task<int> PushAsync(ParseResult parsed, ProcessClaim claim, Argument<string> course, Option<string> name, Option<string?> section, Option<bool> refuseLate, string source, bool isZip, DateTimeOffset? dueAt, CancellationToken cancellationToken)
+    {
+        var json = parsed.GetValue(CommonOptions.Json);
+        var parts = Parts.Open(parsed, claim);
+        var pushedBy = "cli:" + (Environment.GetEnvironmentVariable("SUDO_USER") ?? Environment.UserName);
+        var request = new PushRequest(parsed.GetValue(course)!, parsed.GetValue(name)!, source, isZip, parsed.GetValue(section), dueAt, parsed.GetValue(refuseLate) ? true : null, pushedBy);
+        var published = parts.Publisher.Publish(request);
+        if (!published.Ok)
+        {
+            return CourseCommands.Fail($"assignment {published.Failure.UserMessage}");
+        }
+
+        var release = published.Value;
+        foreach (var warning in release.Warnings)
+        {
+            Console.Error.WriteLine($"warning: {warning}");
+        }
+
+        if (!json && !parts.OwnsPerUser)
+        {
+            Console.WriteLine($"development mode (not root): delivering into {Path.Combine(DataDirectory.Resolve(parsed), "homes")}/<user>/ instead of real homes");
+        }
+
+        if (!json)
+        {
+            Console.WriteLine($"release {release.Release} of {request.CourseId}/{request.Name}: {release.Files.Count} files, {release.Bytes} bytes; delivering");
+        }
+
+        var total = parts.Delivery.Pending(request.CourseId, request.Name).Count;
+        var done = 0;
+        var progress = new SyncProgress(o =>
+        {
+            done++;
+            if (!json)
+            {
+                Console.WriteLine(o.Error is { } e
+                    ? $"[{done}/{total}] {o.UserName}: FAILED: {e}"
+                    : $"[{done}/{total}] {o.UserName}: {o.Written} written, {o.Unchanged} unchanged{(o.Conflicts.Count > 0 ? $", kept {o.Conflicts.Count} edited: " + string.Join("; ", o.Conflicts) : "")}");
+            }
+        });
+        var outcomes = await parts.Delivery.RunAsync(request.CourseId, request.Name, progress, cancellationToken);
+        if (json)
+        {
+            var model = new PushModel(request.CourseId, request.Name, release.Release, release.Files.Count, release.Bytes, release.Warnings, outcomes.OrderBy(o => o.UserName, StringComparer.Ordinal).Select(DeliveryModel.From).ToList());
+            Console.WriteLine(JsonSerializer.Serialize(model, AssignmentJsonContext.Default.PushModel));
+        }
+
+        var failed = outcomes.Count(o => o.Error is not null);
+        if (!json)
+        {
+            Console.WriteLine($"delivered release {release.Release} to {outcomes.Count - failed} of {outcomes.Count} students{(failed > 0 ? $"; {failed} failed (see above; the hub tries them again every few minutes)" : "")}");
+        }
+
+        return failed == 0 ? CommandLine.Ok : CommandLine.Failed;
     }
 
     private static Command Status()
@@ -233,22 +256,25 @@ internal static class AssignmentCommands
         }
     }
 
-    /// <summary>The assignment parts, composed for one CLI command.</summary>
+    /// <summary>The assignment parts, composed for one CLI command; work it starts is marked with <paramref name="Claim"/> (a push's) or left to the hub.</summary>
     private sealed record Parts(AssignmentStore Assignments, CourseStore Courses, AssignmentPublisher Publisher, AssignmentDelivery Delivery, FeedbackReturner Feedback, bool OwnsPerUser)
     {
-        public static Parts Open(ParseResult parsed)
+        public static Parts Open(ParseResult parsed, ProcessClaim? claim = null)
         {
             var state = HubState.Open(DataDirectory.Resolve(parsed));
             var config = ConfigLocation.Load(parsed);
             var options = AssignmentHomes.Options(state.DataDir, config);
             var accounts = AssignmentHomes.Accounts(state, config, NullLoggerFactory.Instance);
             var store = new AssignmentStore(state.Database, TimeProvider.System);
+            var tasks = new DeliveryTaskStore(state.Database, TimeProvider.System);
             var courses = CourseCommands.Courses(state);
+            // Commands that do not push never use the publisher or the delivery, so they need no claim of their own.
+            var owner = claim ?? ProcessClaim.ForHub();
             return new Parts(
                 store,
                 courses,
-                new AssignmentPublisher(store, courses, options),
-                new AssignmentDelivery(store, courses, state.Users, accounts, options, NullLogger<AssignmentDelivery>.Instance),
+                new AssignmentPublisher(store, courses, options, new StagingArea(options, owner), owner),
+                new AssignmentDelivery(store, tasks, courses, state.Users, accounts, options, owner, NullLogger<AssignmentDelivery>.Instance),
                 new FeedbackReturner(store, courses, state.Users, accounts),
                 accounts.OwnsPerUser);
         }

@@ -1,4 +1,5 @@
 using Classhub.Core.Courses;
+using Classhub.Hub.Assignments.Files;
 using Classhub.Hub.Assignments.Grades;
 using Classhub.Storage.Assignments;
 using Classhub.Storage.Courses;
@@ -19,10 +20,12 @@ public sealed class AssignmentFlowTests : IDisposable
     private readonly AssignmentStore _assignments;
     private readonly AssignmentOptions _options;
     private readonly DevHomeAccounts _homes;
+    private readonly HubDatabase _database;
+    private readonly ProcessClaim _claim = ProcessClaim.ForHub();
 
     public AssignmentFlowTests()
     {
-        var database = new HubDatabase(Path.Combine(_dir, "classhub.db"));
+        var database = _database = new HubDatabase(Path.Combine(_dir, "classhub.db"));
         database.Migrate();
         _users = new UserStore(database, _time);
         _courses = new CourseStore(database, _time);
@@ -92,9 +95,9 @@ public sealed class AssignmentFlowTests : IDisposable
         Assert.Equal("9.5", _assignments.Grades("cs101").Single().Score);
     }
 
-    private AssignmentPublisher Publisher() => new(_assignments, _courses, _options);
+    private AssignmentPublisher Publisher() => new(_assignments, _courses, _options, new StagingArea(_options, _claim), _claim);
 
-    private AssignmentDelivery Delivery() => new(_assignments, _courses, _users, _homes, _options, NullLogger<AssignmentDelivery>.Instance);
+    private AssignmentDelivery Delivery() => new(_assignments, new DeliveryTaskStore(_database, _time), _courses, _users, _homes, _options, _claim, NullLogger<AssignmentDelivery>.Instance);
 
     private static CourseMember Member(string name, string? section, string? display = null) =>
         new("cs101", name, CourseRole.Student, display ?? $"Student {name}", null, section, MemberStatus.Active);

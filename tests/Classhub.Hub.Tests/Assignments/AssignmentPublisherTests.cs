@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using Classhub.Hub.Assignments.Files;
 using Classhub.Storage.Assignments;
 using Classhub.Storage.Courses;
 using Classhub.Storage.Database;
@@ -44,7 +45,8 @@ public sealed class AssignmentPublisherTests : IDisposable
             }
         }
 
-        var result = new AssignmentPublisher(_assignments, _courses, options).Publish(new PushRequest("cs101", "hw1", zip, true, null, null, null, "test"));
+        var claim = ProcessClaim.ForHub();
+        var result = new AssignmentPublisher(_assignments, _courses, options, new StagingArea(options, claim), claim).Publish(new PushRequest("cs101", "hw1", zip, true, null, null, null, "test"));
 
         Assert.Equal(reason, result.Failure?.Reason);
         Assert.Null(_assignments.Find("cs101", "hw1"));

@@ -1,6 +1,7 @@
 using Classhub.Core.Courses;
 using Classhub.Core.Results;
 using Classhub.Core.Users;
+using Classhub.Hub.Assignments.Files;
 using Classhub.Storage.Assignments;
 using Classhub.Storage.Courses;
 using Classhub.Storage.Database;
@@ -44,6 +45,11 @@ internal sealed class HostileClassroom : IAsyncDisposable
 
     public AssignmentStore Assignments { get; }
 
+    public DeliveryTaskStore Tasks => new(_database, Time);
+
+    /// <summary>The claim the classroom's pushes and deliveries work under (the hub's).</summary>
+    public ProcessClaim Claim { get; } = ProcessClaim.ForHub();
+
     public IUnixAccounts Accounts => new KnownUnixAccounts(_students);
 
     /// <summary>A classroom with the options made from its data dir (<paramref name="options"/> gets the data dir).</summary>
@@ -77,10 +83,9 @@ internal sealed class HostileClassroom : IAsyncDisposable
                 File.WriteAllText(full, text);
             }
 
-            var published = new AssignmentPublisher(Assignments, Courses, Options).Publish(new PushRequest("cs101", name, source, false, null, null, null, "test"));
+            var published = new AssignmentPublisher(Assignments, Courses, Options, new StagingArea(Options, Claim), Claim).Publish(new PushRequest("cs101", name, source, false, null, null, null, "test"));
             Assert.True(published.Ok, published.Failure?.UserMessage);
-            var delivery = new AssignmentDelivery(Assignments, Courses, Users, Accounts, Options, NullLogger<AssignmentDelivery>.Instance);
-            var outcomes = await delivery.DeliverAsync("cs101", name, null, CancellationToken.None);
+            var outcomes = await Delivery().DeliverAsync("cs101", name, null, CancellationToken.None);
             Assert.All(outcomes, o => Assert.Null(o.Error));
             return outcomes;
         }
@@ -89,6 +94,8 @@ internal sealed class HostileClassroom : IAsyncDisposable
             Directory.Delete(source, recursive: true);
         }
     }
+
+    public AssignmentDelivery Delivery() => new(Assignments, Tasks, Courses, Users, Accounts, Options, Claim, NullLogger<AssignmentDelivery>.Instance);
 
     public SubmissionTaker Taker() => new(Assignments, Courses, Users, Accounts, Options, Time);
 

@@ -26,6 +26,15 @@ public sealed class LaunchCommandTests
     }
 
     [Fact]
+    public void Build_Held_ShellWaitsForGoBeforeAnything()
+    {
+        var argv = LaunchCommand.Build(Options, null, ResourceLimits.None, "/usr/bin/prog", [], "/tmp/x.log", held: true);
+
+        Assert.StartsWith("read -r go || exit 75; [ \"$go\" = go ] || exit 75; log=$1;", argv[3], StringComparison.Ordinal);
+        Assert.DoesNotContain("read -r go", LaunchCommand.Build(Options, null, ResourceLimits.None, "/usr/bin/prog", [], "/tmp/x.log")[3], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Build_DevelopmentModeNoLimits_NoPrlimitNoSetpriv()
     {
         var argv = LaunchCommand.Build(Options, null, ResourceLimits.None, "/usr/bin/prog", [], "/tmp/x.log");

@@ -126,6 +126,70 @@ public sealed class LocalProcessSpawnerTests : IDisposable
         Assert.DoesNotContain(fds, target => target.StartsWith("pipe:", StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// With <see cref="SpawnRequest.Placed"/>, the server runs nothing of the user's until the hub has recorded it:
+    /// while the hub records, the launch is a shell waiting on its pipe, and the server has not written its marker.
+    /// </summary>
+    [Fact]
+    public async Task StartAsync_Placed_ServerRunsOnlyOnceTheHubHasRecordedIt()
+    {
+        var spawner = NewSpawner();
+        var marker = Path.Combine(UnixAccounts.FindByName(_user.Name)?.Home ?? $"/home/{_user.Name}", "server-was-here");
+        string? seen = null;
+        var request = Request(("TEST_WRITE_HOME", "1")) with
+        {
+            Placed = async (state, url) =>
+            {
+                await Task.Delay(300);
+                var pid = LocalProcessState.Parse(state).Pid;
+                seen = $"{url} {Proc.CommandLine(pid)} marker:{File.Exists(marker)}";
+            },
+        };
+
+        var (server, _) = await StartAsync(spawner, request);
+        await Proc.GetAsync(server.Url);
+
+        Assert.NotNull(seen);
+        Assert.StartsWith(server.Url.ToString(), seen, StringComparison.Ordinal);
+        Assert.Contains("read -r go", seen, StringComparison.Ordinal);
+        Assert.EndsWith("marker:False", seen, StringComparison.Ordinal);
+        Assert.True(File.Exists(marker));
+    }
+
+    /// <summary>A hub that dies before it recorded the server closes the pipe (the kernel does it): the launch ends and the program never runs.</summary>
+    [Fact]
+    public async Task HeldLaunch_PipeClosedWithoutGo_ExitsWithoutRunningTheProgram()
+    {
+        var marker = Path.Combine(Directory.CreateTempSubdirectory("held-").FullName, "ran");
+        var argv = LaunchCommand.Build(new LocalProcessSpawnerOptions(), null, ResourceLimits.None, "/usr/bin/touch", [marker], Path.Combine(Path.GetDirectoryName(marker)!, "log"), held: true);
+        var start = new ProcessStartInfo(argv[0]) { RedirectStandardInput = true, UseShellExecute = false };
+        foreach (var arg in argv.Skip(1))
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var launch = Process.Start(start)!;
+        await Task.Delay(200);
+        Assert.False(launch.HasExited, "the held launch did not wait for its release");
+        launch.StandardInput.Close();
+        await launch.WaitForExitAsync();
+
+        Assert.Equal(LaunchCommand.NotReleasedExitCode, launch.ExitCode);
+        Assert.False(File.Exists(marker), "the program ran without being released");
+        Directory.Delete(Path.GetDirectoryName(marker)!, recursive: true);
+    }
+
+    [Fact]
+    public async Task StartAsync_PlacedThrows_NoServerLeft()
+    {
+        var spawner = NewSpawner();
+        var request = Request() with { Placed = (_, _) => throw new IOException("database is full") };
+
+        await Assert.ThrowsAsync<IOException>(() => spawner.StartAsync(request, CancellationToken.None));
+
+        await Proc.WaitUntilAsync(() => !ServersOfThisTestRunning(), "no server of this test to be left", 5);
+    }
+
     [Fact]
     public async Task PollAsync_NewSpawnerInstance_SeesServerAndStopsItFromState()
     {

@@ -10,6 +10,7 @@ internal static unsafe partial class Posix
 {
     public const int ENOENT = 2;
     public const int EINTR = 4;
+    public const int EAGAIN = 11;
     public const int EEXIST = 17;
     public const int EXDEV = 18;
     public const int ENOTDIR = 20;
@@ -21,12 +22,16 @@ internal static unsafe partial class Posix
 
     public const int O_RDONLY = 0;
     public const int O_WRONLY = 1;
+    public const int O_RDWR = 2;
     public const int O_CREAT = 0x40;
     public const int O_EXCL = 0x80;
     public const int O_NONBLOCK = 0x800;
     public const int O_CLOEXEC = 0x80000;
     public const int AT_SYMLINK_NOFOLLOW = 0x100;
     public const int AT_REMOVEDIR = 0x200;
+
+    public const int LOCK_EX = 2;
+    public const int LOCK_NB = 4;
 
     public const uint S_IFMT = 0xF000;
     public const uint S_IFDIR = 0x4000;
@@ -88,6 +93,10 @@ internal static unsafe partial class Posix
 
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
     public static partial int Close(int fd);
+
+    /// <summary>flock(2): an advisory lock on the open file, held until every descriptor of it is closed (or the process dies).</summary>
+    [LibraryImport("libc", EntryPoint = "flock", SetLastError = true)]
+    public static partial int Flock(int fd, int operation);
 
     [LibraryImport("libc", EntryPoint = "dup", SetLastError = true)]
     public static partial int Dup(int fd);

@@ -41,7 +41,9 @@ internal static class PushReader
         catch (IOException e)
         {
             builder.Abandon();
-            return Failure.Of("push-unreadable", $"pushing {shown}: {e.Message}");
+            return DiskFull.Is(e)
+                ? Failure.Of("disk-full", DiskFull.Message($"pushing {shown}", Path.GetDirectoryName(staging)!, "nothing was pushed", "push again"))
+                : Failure.Of("push-unreadable", $"pushing {shown}: {e.Message}");
         }
     }
 
@@ -112,7 +114,9 @@ internal static class PushReader
         catch (IOException e)
         {
             builder.Abandon();
-            return Failure.Of("push-unreadable", $"pushing {shown}: {e.Message}; nothing was pushed");
+            return DiskFull.Is(e)
+                ? Failure.Of("disk-full", DiskFull.Message($"pushing {shown}", Path.GetDirectoryName(staging)!, "nothing was pushed", "push again"))
+                : Failure.Of("push-unreadable", $"pushing {shown}: {e.Message}; nothing was pushed");
         }
     }
 

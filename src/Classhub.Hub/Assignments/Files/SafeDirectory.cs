@@ -139,50 +139,23 @@ internal sealed unsafe class SafeDirectory : IDisposable
     /// </summary>
     public IReadOnlyList<(string Name, Posix.FileStat Stat)> Entries(int max = int.MaxValue, List<string>? undecodable = null)
     {
-        var dup = Posix.Dup(Fd);
-        var dir = dup < 0 ? 0 : Posix.FdOpenDir(dup);
-        if (dir == 0)
-        {
-            if (dup >= 0)
-            {
-                Posix.Close(dup);
-            }
-
-            throw new TreeException($"listing {Display}: {Posix.Describe(Posix.Errno)}");
-        }
-
         var names = new List<string>();
-        try
+        ReadNames(raw =>
         {
-            // The dup shares the file offset with our descriptor, which an earlier listing left at the end.
-            Posix.RewindDir(dir);
-            while (Posix.ReadDir(dir) is var entry && entry != 0)
+            if (names.Count >= max)
             {
-                var raw = MemoryMarshal.CreateReadOnlySpanFromNullTerminated((byte*)(entry + 19));
-                if (raw.SequenceEqual("."u8) || raw.SequenceEqual(".."u8) || raw.IsEmpty)
-                {
-                    continue;
-                }
-
-                if (names.Count >= max)
-                {
-                    throw new TooManyEntriesException($"{Display} holds more than {max} files and folders");
-                }
-
-                if (System.Text.Unicode.Utf8.IsValid(raw))
-                {
-                    names.Add(System.Text.Encoding.UTF8.GetString(raw));
-                }
-                else
-                {
-                    undecodable?.Add(Printable(raw));
-                }
+                throw new TooManyEntriesException($"{Display} holds more than {max} files and folders");
             }
-        }
-        finally
-        {
-            Posix.CloseDir(dir);
-        }
+
+            if (System.Text.Unicode.Utf8.IsValid(raw))
+            {
+                names.Add(System.Text.Encoding.UTF8.GetString(raw));
+            }
+            else
+            {
+                undecodable?.Add(Printable(raw));
+            }
+        });
 
         names.Sort(StringComparer.Ordinal);
         var result = new List<(string, Posix.FileStat)>(names.Count);
@@ -195,6 +168,51 @@ internal sealed unsafe class SafeDirectory : IDisposable
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// Removes what a <see cref="WriteFile(string, SafeFileHandle, FileOwner?, uint)"/> here left when its process was
+    /// killed between creating its temporary file and renaming it: a name of exactly that form
+    /// (<c>.classhub-</c>, 12 hex digits, <c>.tmp</c>) that is a regular file owned by the hub's user or by
+    /// <paramref name="owner"/> (the write had already given it away), and that no writer holds (a live write keeps
+    /// its temporary file locked). Anything else under such a name (a link, a FIFO, a folder, another user's file) is
+    /// left alone, and nothing is followed or read. Returns how many were removed.
+    /// </summary>
+    public int RemoveStaleTemporaries(uint? owner)
+    {
+        var candidates = new List<string>();
+        ReadNames(raw =>
+        {
+            if (IsTemporaryName(raw))
+            {
+                candidates.Add(System.Text.Encoding.ASCII.GetString(raw));
+            }
+        });
+
+        var removed = 0;
+        foreach (var name in candidates)
+        {
+            var fd = Posix.OpenAt(Fd, name, Posix.O_RDONLY | Posix.O_NOFOLLOW | Posix.O_NONBLOCK | Posix.O_CLOEXEC, 0);
+            if (fd < 0)
+            {
+                continue;
+            }
+
+            try
+            {
+                if (Posix.StatFd(fd) is { IsRegular: true } stat && (stat.Uid == Posix.GetEUid() || stat.Uid == owner)
+                    && Posix.Flock(fd, Posix.LOCK_EX | Posix.LOCK_NB) == 0 && Posix.UnlinkAt(Fd, name, 0) == 0)
+                {
+                    removed++;
+                }
+            }
+            finally
+            {
+                Posix.Close(fd);
+            }
+        }
+
+        return removed;
     }
 
     /// <summary>Opens a regular file for reading without following a link; null when it is missing or not a regular file.</summary>
@@ -368,13 +386,7 @@ internal sealed unsafe class SafeDirectory : IDisposable
     private void Write(string name, FileOwner? owner, uint mode, Action<SafeFileHandle> fill)
     {
         CheckName(name);
-        var temp = $".classhub-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}.tmp";
-        var fd = Posix.OpenAt(Fd, temp, Posix.O_WRONLY | Posix.O_CREAT | Posix.O_EXCL | Posix.O_NOFOLLOW | Posix.O_CLOEXEC, 0x180);
-        if (fd < 0)
-        {
-            throw new TreeException($"writing {Path.Join(Display, name)}: {Posix.Describe(Posix.Errno)}");
-        }
-
+        var (temp, fd) = CreateTemporary(name);
         try
         {
             using (var target = new SafeFileHandle(fd, ownsHandle: true))
@@ -386,17 +398,101 @@ internal sealed unsafe class SafeDirectory : IDisposable
                 }
 
                 _ = Posix.FChmod(fd, mode);
-            }
-
-            if (Posix.RenameAt(Fd, temp, Fd, name) != 0)
-            {
-                throw new TreeException($"writing {Path.Join(Display, name)}: {Posix.Describe(Posix.Errno)}");
+                if (Posix.RenameAt(Fd, temp, Fd, name) != 0)
+                {
+                    throw new TreeException($"writing {Path.Join(Display, name)}: {Posix.Describe(Posix.Errno)}");
+                }
             }
         }
         catch
         {
             Posix.UnlinkAt(Fd, temp, 0);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// A new temporary file here (O_EXCL|O_NOFOLLOW, 0600), locked for as long as it is open: a crash between its
+    /// creation and its rename leaves it behind, and <see cref="RemoveStaleTemporaries"/> tells such a leftover from a
+    /// write in progress (in this process or another) by that lock. Should a clean-up take the file between its
+    /// creation and the lock, it is given up and another made.
+    /// </summary>
+    private (string Name, int Fd) CreateTemporary(string forName)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var temp = $".classhub-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}.tmp";
+            var fd = Posix.OpenAt(Fd, temp, Posix.O_WRONLY | Posix.O_CREAT | Posix.O_EXCL | Posix.O_NOFOLLOW | Posix.O_CLOEXEC, 0x180);
+            if (fd < 0)
+            {
+                throw new TreeException($"writing {Path.Join(Display, forName)}: {Posix.Describe(Posix.Errno)}");
+            }
+
+            if (Posix.Flock(fd, Posix.LOCK_EX | Posix.LOCK_NB) == 0)
+            {
+                return (temp, fd);
+            }
+
+            Posix.Close(fd);
+            if (attempt == 2)
+            {
+                throw new TreeException($"writing {Path.Join(Display, forName)}: its temporary file was taken away three times; is another process cleaning {Display}?");
+            }
+        }
+    }
+
+    /// <summary>".classhub-" + 12 lower-case hex digits + ".tmp": the temporary names <see cref="CreateTemporary"/> makes.</summary>
+    private static bool IsTemporaryName(ReadOnlySpan<byte> raw)
+    {
+        if (raw.Length != 26 || !raw.StartsWith(".classhub-"u8) || !raw.EndsWith(".tmp"u8))
+        {
+            return false;
+        }
+
+        foreach (var b in raw[10..22])
+        {
+            if (b is not ((>= (byte)'0' and <= (byte)'9') or (>= (byte)'a' and <= (byte)'f')))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private delegate void NameAction(ReadOnlySpan<byte> name);
+
+    /// <summary>Calls <paramref name="action"/> with each name in this folder (raw bytes, without . and ..), read with readdir on a duplicate descriptor.</summary>
+    private void ReadNames(NameAction action)
+    {
+        var dup = Posix.Dup(Fd);
+        var dir = dup < 0 ? 0 : Posix.FdOpenDir(dup);
+        if (dir == 0)
+        {
+            if (dup >= 0)
+            {
+                Posix.Close(dup);
+            }
+
+            throw new TreeException($"listing {Display}: {Posix.Describe(Posix.Errno)}");
+        }
+
+        try
+        {
+            // The dup shares the file offset with our descriptor, which an earlier listing left at the end.
+            Posix.RewindDir(dir);
+            while (Posix.ReadDir(dir) is var entry && entry != 0)
+            {
+                var raw = MemoryMarshal.CreateReadOnlySpanFromNullTerminated((byte*)(entry + 19));
+                if (!(raw.SequenceEqual("."u8) || raw.SequenceEqual(".."u8) || raw.IsEmpty))
+                {
+                    action(raw);
+                }
+            }
+        }
+        finally
+        {
+            Posix.CloseDir(dir);
         }
     }
 
