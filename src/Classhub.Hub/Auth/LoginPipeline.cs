@@ -49,7 +49,7 @@ internal sealed partial class LoginPipeline(
                 break;
             }
 
-            limiter.RecordSuccess(name);
+            limiter.RecordSuccess(name, address);
             LogSignedIn(logger, user.Name, authenticator.Id);
             metrics.Login(success: true, limited: false);
             return LoginResult.Success(user, sessions.Create(user.Id, options.SessionLifetime));

@@ -17,6 +17,7 @@ internal static class ConfigSchema
         new("urls", ConfigType.Text, "\"http://0.0.0.0:8000\"", "Where to listen with plain HTTP when there is no domain or tls.mode is \"off\"; several separated by ';'."),
         new("listen.http", ConfigType.Text, "\"0.0.0.0:80\"", "With TLS: where to answer ACME http-01 challenges and redirect everything else to HTTPS."),
         new("listen.https", ConfigType.Text, "\"0.0.0.0:443\"", "With TLS: where to serve HTTPS."),
+        new("trusted_proxies", ConfigType.TextList, "[]", "Reverse proxies in front of the hub (e.g. with tls.mode \"off\"), as addresses or CIDR ranges, e.g. [\"10.0.0.2\"] or [\"10.0.0.0/24\"]. Only a request from one of them may say who the client is (X-Forwarded-For; the right-most address that is not a trusted proxy), for the sign-in limits and the X-Forwarded-For users' servers see. Empty: the header is ignored. Trusting 127.0.0.1 trusts every local account, students included, to name its own address."),
         new("hub.internal_url", ConfigType.Url, "\"http://127.0.0.1:8081\"", "With TLS: a loopback address where users' servers reach the hub's API."),
         new("tls.mode", ConfigType.Choice, "\"auto\"", "\"auto\": Let's Encrypt (ACME) when a domain is set, else plain HTTP; \"manual\": tls.cert and tls.key files (reloaded when they change); \"self-signed\"; \"off\": plain HTTP behind another proxy.", ["auto", "manual", "self-signed", "off"]),
         new("tls.email", ConfigType.Text, "\"\"", "Contact address for the certificate authority (expiry warnings)."),

@@ -1,6 +1,7 @@
 using System.Net;
 using Classhub.Cli;
 using Classhub.Hosting;
+using Classhub.Hub.Auth;
 using Classhub.Spawning.Slurm;
 
 namespace Classhub.Configuration;
@@ -68,6 +69,9 @@ internal sealed record ServePlan
     /// <summary>Slurm courses: how to reach Slurm and the hub-wide job settings.</summary>
     public SlurmSpawnerOptions Slurm { get; init; } = new();
 
+    /// <summary>trusted_proxies, parsed.</summary>
+    public TrustedProxies TrustedProxies { get; init; } = TrustedProxies.None;
+
     /// <summary>Problems that need more than one key to see (a mode without the files it needs, bad addresses).</summary>
     public static IEnumerable<ConfigProblem> Validate(HubConfig config)
     {
@@ -106,6 +110,11 @@ internal sealed record ServePlan
         if (ListenAddress.Parse(config.Text("urls")).Problem is { } urlProblem)
         {
             yield return new ConfigProblem($"{where}, key 'urls'", urlProblem.Replace("--urls: ", "", StringComparison.Ordinal), "write it like http://0.0.0.0:8000");
+        }
+
+        foreach (var problem in TrustedProxies.Parse(config.TextList("trusted_proxies")).Problems)
+        {
+            yield return new ConfigProblem($"{where}, key 'trusted_proxies'", problem, "list your reverse proxies' addresses, e.g. [\"10.0.0.2\"], or leave it empty");
         }
 
         if (Composition.SpawnerLimits.Parse(config.Text("spawner.memory_limit"), config.Text("spawner.cpu_limit"), config.Integer("spawner.tasks_limit"), out var limitProblem) is null)
@@ -177,6 +186,7 @@ internal sealed record ServePlan
             CpuLimit = config.Text("spawner.cpu_limit"),
             TasksLimit = config.Integer("spawner.tasks_limit"),
             Slurm = SlurmFrom(config, internalUrl),
+            TrustedProxies = TrustedProxies.Parse(config.TextList("trusted_proxies")).Proxies,
         }, []);
     }
 

@@ -82,6 +82,7 @@ internal static class HubHost
         var app = builder.Build();
         await migration;
         EventLoopScheduling.KeepOffEventLoop(app, UserServerEndpoints.Prefix);
+        ForwardedClient.Use(app, plan.TrustedProxies);
         if (plan.Tls != TlsMode.Off)
         {
             RedirectPlainHttp(app, plan);

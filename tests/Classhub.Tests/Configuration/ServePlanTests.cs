@@ -68,4 +68,34 @@ public sealed class ServePlanTests
         Assert.Null(plan);
         Assert.Contains(problems, p => p.Where.Contains("listen.https", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void From_Defaults_NoTrustedProxies()
+    {
+        var (plan, _) = ServePlan.From(NoFlags, HubConfig.Defaults());
+
+        Assert.False(plan!.TrustedProxies.Any);
+    }
+
+    [Fact]
+    public void From_TrustedProxies_ParsedAddressesAndRanges()
+    {
+        var (plan, problems) = ServePlan.From(NoFlags, HubConfig.Parse(null, "{\"trusted_proxies\": [\"10.0.0.2\", \"192.168.0.0/16\"]}"));
+
+        Assert.Empty(problems);
+        Assert.True(plan!.TrustedProxies.Contains(System.Net.IPAddress.Parse("10.0.0.2")));
+        Assert.True(plan.TrustedProxies.Contains(System.Net.IPAddress.Parse("192.168.4.4")));
+        Assert.False(plan.TrustedProxies.Contains(System.Net.IPAddress.Parse("10.0.0.3")));
+    }
+
+    [Fact]
+    public void From_TrustedProxyNotAnAddress_ProblemNamesTheKeyAndEntry()
+    {
+        var (plan, problems) = ServePlan.From(NoFlags, HubConfig.Parse("/etc/classhub/classhub.json", "{\"trusted_proxies\": [\"nginx.local\"]}"));
+
+        Assert.Null(plan);
+        var problem = Assert.Single(problems);
+        Assert.Contains("key 'trusted_proxies'", problem.Where, StringComparison.Ordinal);
+        Assert.Contains("'nginx.local' is not an IP address", problem.Message, StringComparison.Ordinal);
+    }
 }
