@@ -59,6 +59,12 @@ internal sealed record HubOptions
     /// <summary>How long an address the user signed in from stays exempt from other addresses' failures.</summary>
     public TimeSpan LoginKnownAddressLifetime { get; init; } = TimeSpan.FromDays(30);
 
+    /// <summary>Password checks (KDF) running at once: one dedicated thread each (<see cref="Auth.KdfThreads"/>).</summary>
+    public int KdfThreads { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>Sign-ins (and invite redemptions) that may wait for a password check; more get 503 with Retry-After.</summary>
+    public int SignInQueueLimit { get; init; } = 500;
+
     public string LogDir => Path.Combine(DataDir, "logs");
 
     public bool SecureCookies => PublicUrl.Scheme == Uri.UriSchemeHttps;

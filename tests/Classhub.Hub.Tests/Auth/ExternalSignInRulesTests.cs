@@ -20,6 +20,7 @@ public sealed class ExternalSignInRulesTests : IDisposable
     private readonly HubDatabase _database;
     private readonly UserStore _users;
     private readonly CourseStore _courses;
+    private readonly KdfThreads _kdf = new(1);
 
     public ExternalSignInRulesTests()
     {
@@ -31,6 +32,7 @@ public sealed class ExternalSignInRulesTests : IDisposable
 
     public void Dispose()
     {
+        _kdf.Dispose();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(_dir, recursive: true);
     }
@@ -113,8 +115,9 @@ public sealed class ExternalSignInRulesTests : IDisposable
     {
         var options = new HubOptions { DataDir = _dir, PublicUrl = new Uri("http://127.0.0.1:8000"), InternalUrl = new Uri("http://127.0.0.1:8000") };
         return new LoginPipeline(
-            [new LocalAuthenticator(_users, hasher ?? new PasswordHasher(1000))],
+            [new LocalAuthenticator(_users, hasher ?? new PasswordHasher(1000), _kdf)],
             new LoginRateLimiter(options, TimeProvider.System),
+            new SignInQueue(1, 100, TimeProvider.System),
             _users,
             new SessionStore(_database, TimeProvider.System),
             _courses,

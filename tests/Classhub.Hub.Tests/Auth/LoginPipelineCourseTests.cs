@@ -18,6 +18,7 @@ public sealed class LoginPipelineCourseTests : IDisposable
     private readonly CourseStore _courses;
     private readonly RosterStore _rosters;
     private readonly LoginPipeline _pipeline;
+    private readonly KdfThreads _kdf = new(1);
 
     public LoginPipelineCourseTests()
     {
@@ -30,8 +31,9 @@ public sealed class LoginPipelineCourseTests : IDisposable
         var options = new HubOptions { DataDir = _dir, PublicUrl = new Uri("http://127.0.0.1:8000"), InternalUrl = new Uri("http://127.0.0.1:8000") };
         var hasher = new PasswordHasher(1000);
         _pipeline = new LoginPipeline(
-            [new LocalAuthenticator(_users, hasher)],
+            [new LocalAuthenticator(_users, hasher, _kdf)],
             new LoginRateLimiter(options, time),
+            new SignInQueue(1, 100, time),
             _users,
             new SessionStore(database, time),
             _courses,
@@ -49,6 +51,7 @@ public sealed class LoginPipelineCourseTests : IDisposable
 
     public void Dispose()
     {
+        _kdf.Dispose();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(_dir, recursive: true);
     }
