@@ -65,6 +65,12 @@ internal sealed record HubOptions
     /// <summary>Sign-ins (and invite redemptions) that may wait for a password check; more get 503 with Retry-After.</summary>
     public int SignInQueueLimit { get; init; } = 500;
 
+    /// <summary>
+    /// Folders course staff may share datasets from (datasets.roots, resolved); admins may share any folder that is not
+    /// a system folder (<see cref="Datasets.DatasetPolicy"/>).
+    /// </summary>
+    public IReadOnlyList<string> DatasetRoots { get; init; } = ["/srv"];
+
     public string LogDir => Path.Combine(DataDir, "logs");
 
     public bool SecureCookies => PublicUrl.Scheme == Uri.UriSchemeHttps;

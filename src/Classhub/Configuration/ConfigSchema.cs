@@ -35,6 +35,8 @@ internal static class ConfigSchema
         new("spawner.cpu_limit", ConfigType.Text, "\"\"", "CPU limit per server in cores, e.g. \"1.5\" (systemd spawner); empty for none."),
         new("spawner.tasks_limit", ConfigType.Integer, "0", "Maximum processes and threads per server; 0 for no limit."),
 
+        new("datasets.roots", ConfigType.TextList, "[\"/srv\"]", "Folders course staff (instructors, TAs) may share as datasets, with everything inside them. Admins may share any folder but the system ones: /, /etc, /root, /home, /proc, /sys, /dev, /boot, /run and the data directory (nor may a root be one of those)."),
+
         // Slurm spawner (issue 12): courses set with `classhub course set COURSE --spawner slurm` run servers as cluster jobs.
         new("hub.connect_url", ConfigType.Url, "\"\"", "The hub's URL as cluster nodes reach it, e.g. \"http://hub.cluster.example.edu:8081\"; empty: hub.internal_url (only right when jobs run on the hub machine)."),
         new("slurm.partition", ConfigType.Text, "\"\"", "Slurm partition for servers (sbatch --partition); empty: the cluster's default. A course can override it."),

@@ -128,6 +128,7 @@ internal static class HubHost
         IdleTimeout = plan.IdleTimeout,
         CullInterval = plan.CullInterval,
         StartTimeout = plan.StartTimeout,
+        DatasetRoots = plan.DatasetRoots,
     };
 
     private static void AddTls(WebApplicationBuilder builder, ServePlan plan)
