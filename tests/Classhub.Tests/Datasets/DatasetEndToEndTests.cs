@@ -137,6 +137,8 @@ public sealed class DatasetEndToEndTests(HubFixture fixture) : IClassFixture<Hub
             Assert.True(outsiderSpecs.ContainsKey($"classhub-{everyone}"));
             Assert.False(outsiderSpecs.ContainsKey($"classhub-{courseOnly}"));
 
+            // kernel add checks the interpreter as nobody (students run kernels as themselves): it must be reachable.
+            File.SetUnixFileMode(_sources, (UnixFileMode)0b111_101_101);
             var venv = Path.Combine(_sources, "bare-env");
             await UnixUsers.RunAsync("/usr/bin/python3", "-m", "venv", "--without-pip", venv);
             var python = Path.Combine(venv, "bin", "python");
