@@ -19,6 +19,7 @@ internal sealed partial class LoginPipeline(
     IEnumerable<IAuthenticator> authenticators,
     LoginRateLimiter limiter,
     SignInQueue queue,
+    SignInDevices devices,
     UserStore users,
     SessionStore sessions,
     CourseStore courses,
@@ -27,10 +28,12 @@ internal sealed partial class LoginPipeline(
     SignInOptions signIn,
     ILogger<LoginPipeline> logger)
 {
-    public async Task<LoginResult> SignInAsync(string rawName, string password, string address, CancellationToken cancellationToken)
+    /// <param name="deviceCookie">The browser's device cookie, if any (<see cref="SignInDevices"/>): counted under the browser when it is valid for this name.</param>
+    public async Task<LoginResult> SignInAsync(string rawName, string password, string address, string? deviceCookie, CancellationToken cancellationToken)
     {
         var name = UserName.Normalize(rawName);
-        if (Limited(name, address) is { } limited)
+        var device = devices.DeviceOf(deviceCookie, name);
+        if (Limited(name, address, device) is { } limited)
         {
             return limited;
         }
@@ -45,7 +48,7 @@ internal sealed partial class LoginPipeline(
         }
 
         // Failures may have come in while this sign-in waited: a burst of guesses sent at once stops here.
-        if (Limited(name, address) is { } limitedLater)
+        if (Limited(name, address, device) is { } limitedLater)
         {
             return limitedLater;
         }
@@ -64,21 +67,21 @@ internal sealed partial class LoginPipeline(
                 break;
             }
 
-            limiter.RecordSuccess(name, address);
+            limiter.RecordSuccess(name, address, device);
             LogSignedIn(logger, user.Name, authenticator.Id);
             metrics.Login(success: true, limited: false);
-            return LoginResult.Success(user, sessions.Create(user.Id, options.SessionLifetime));
+            return LoginResult.Success(user, sessions.Create(user.Id, options.SessionLifetime)) with { DeviceCookie = devices.Issue(name) };
         }
 
-        limiter.RecordFailure(name, address);
+        limiter.RecordFailure(name, address, device);
         LogFailed(logger, name, address);
         metrics.Login(success: false, limited: false);
         return LoginResult.Rejected();
     }
 
-    private LoginResult? Limited(string name, string address)
+    private LoginResult? Limited(string name, string address, string? device)
     {
-        if (limiter.RetryAfter(name, address) is not { } wait)
+        if (limiter.RetryAfter(name, address, device) is not { } wait)
         {
             return null;
         }
@@ -178,6 +181,9 @@ internal sealed partial class LoginPipeline(
 /// </summary>
 internal sealed record LoginResult(StoredUser? User, string? SessionId, TimeSpan? RetryAfter, string? Reason = null, bool IsBusy = false)
 {
+    /// <summary>After a password sign-in: the device cookie to give the browser.</summary>
+    public string? DeviceCookie { get; init; }
+
     public static LoginResult Success(StoredUser user, string sessionId) => new(user, sessionId, null);
 
     public static LoginResult Rejected(string? reason = null) => new(null, null, null, reason);

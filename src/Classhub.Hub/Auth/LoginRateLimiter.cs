@@ -9,7 +9,8 @@ namespace Classhub.Hub.Auth;
 /// Failed sign-ins are remembered for <see cref="HubOptions.LoginWindow"/>; three rules, each answering "wait this long":
 /// <list type="number">
 /// <item><b>Guessing, per user name and address.</b> <see cref="HubOptions.LoginFreeFailures"/> failures are free;
-/// after that each try must wait 1, 2, 4 ... seconds after the last failure (at most <see cref="HubOptions.LoginMaxDelay"/>).
+/// after that each try must wait 5, 10, 20 ... seconds after the last failure (<see cref="HubOptions.LoginFirstDelay"/>,
+/// doubling, at most <see cref="HubOptions.LoginMaxDelay"/>).
 /// Counted per name <i>and</i> address, so a stranger guessing a name slows down only their own address for that
 /// name, and a student behind the school's one address slows down only themselves.</item>
 /// <item><b>Spraying, per address.</b> An address may have failures on at most <see cref="HubOptions.LoginSprayNames"/>
@@ -21,6 +22,9 @@ namespace Classhub.Hub.Auth;
 /// once per <see cref="HubOptions.LoginUnderAttackInterval"/>. An address the user signed in from (within
 /// <see cref="HubOptions.LoginKnownAddressLifetime"/>) is never slowed down by other addresses' failures.</item>
 /// </list>
+/// A sign-in from a browser that already signed in as that name (a valid device cookie, <see cref="SignInDevices"/>) is
+/// counted under the browser instead of the address, and is exempt from rules 2 and 3: a stranger sharing the user's
+/// address (a student in the teacher's classroom) slows down only themselves.
 /// Addresses are counted as given, except IPv6, which counts per /64 (one host usually has a whole /64). Checked
 /// before the (deliberately slow) password check and again when its turn in <see cref="SignInQueue"/> comes, so a
 /// burst of guesses sent at once is refused as soon as the first failures are in. Memory: entries older than the
@@ -39,27 +43,30 @@ internal sealed class LoginRateLimiter(HubOptions options, TimeProvider time)
     private DateTimeOffset _nextSweep = DateTimeOffset.MinValue;
 
     /// <summary>Null when a sign-in as <paramref name="userName"/> from <paramref name="address"/> may be tried now; otherwise how long to wait.</summary>
-    public TimeSpan? RetryAfter(string userName, string address)
+    /// <param name="device">The browser's id from a valid device cookie for this name, if it sent one.</param>
+    public TimeSpan? RetryAfter(string userName, string address, string? device = null)
     {
         var now = time.GetUtcNow();
         var key = AddressKey(address);
         lock (_gate)
         {
             Sweep(now);
-            return Longest(GuessingWait(userName, key, now), SprayingWait(userName, key, now), AttackWait(userName, key, now));
+            var guessing = GuessingWait(userName, ClientKey(key, device), now);
+            return device is not null ? guessing : Longest(guessing, SprayingWait(userName, key, now), AttackWait(userName, key, now));
         }
     }
 
-    public void RecordFailure(string userName, string address)
+    public void RecordFailure(string userName, string address, string? device = null)
     {
         var now = time.GetUtcNow();
         var key = AddressKey(address);
         lock (_gate)
         {
-            if (!_pairs.TryGetValue((userName, key), out var failures))
+            var client = ClientKey(key, device);
+            if (!_pairs.TryGetValue((userName, client), out var failures))
             {
                 failures = new Queue<DateTimeOffset>();
-                _pairs[(userName, key)] = failures;
+                _pairs[(userName, client)] = failures;
             }
 
             failures.Enqueue(now);
@@ -68,13 +75,13 @@ internal sealed class LoginRateLimiter(HubOptions options, TimeProvider time)
         }
     }
 
-    public void RecordSuccess(string userName, string address)
+    public void RecordSuccess(string userName, string address, string? device = null)
     {
         var now = time.GetUtcNow();
         var key = AddressKey(address);
         lock (_gate)
         {
-            _pairs.Remove((userName, key));
+            _pairs.Remove((userName, ClientKey(key, device)));
             var source = SourceOf(key);
             source.Unresolved.Remove(userName);
             source.SignedIn[userName] = now;
@@ -110,6 +117,9 @@ internal sealed class LoginRateLimiter(HubOptions options, TimeProvider time)
         return new IPAddress(bytes) + "/64";
     }
 
+    /// <summary>Whom the guessing rule counts: the browser when it showed a device cookie for the name, else the address.</summary>
+    private static string ClientKey(string addressKey, string? device) => device is null ? addressKey : "device " + device;
+
     private TimeSpan? GuessingWait(string userName, string key, DateTimeOffset now)
     {
         if (!_pairs.TryGetValue((userName, key), out var failures) || Prune(failures, now) < options.LoginFreeFailures)
@@ -118,7 +128,7 @@ internal sealed class LoginRateLimiter(HubOptions options, TimeProvider time)
         }
 
         var doublings = Math.Min(failures.Count - options.LoginFreeFailures, 30);
-        var delay = TimeSpan.FromSeconds(Math.Min(Math.Pow(2, doublings), options.LoginMaxDelay.TotalSeconds));
+        var delay = TimeSpan.FromSeconds(Math.Min(options.LoginFirstDelay.TotalSeconds * Math.Pow(2, doublings), options.LoginMaxDelay.TotalSeconds));
         return Positive(failures.Last() + delay - now);
     }
 

@@ -41,8 +41,11 @@ internal sealed record HubOptions
     /// <summary>How long failed sign-ins are remembered by the limits (<see cref="Auth.LoginRateLimiter"/>).</summary>
     public TimeSpan LoginWindow { get; init; } = TimeSpan.FromMinutes(15);
 
-    /// <summary>Failures per user name and address before each further try waits 1, 2, 4 ... seconds.</summary>
+    /// <summary>Failures per user name and address before each further try waits <see cref="LoginFirstDelay"/>, then twice as long each time.</summary>
     public int LoginFreeFailures { get; init; } = 5;
+
+    /// <summary>The first wait of the guessing rule (5 s, 10 s, 20 s ...).</summary>
+    public TimeSpan LoginFirstDelay { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>The longest wait the guessing rule asks for.</summary>
     public TimeSpan LoginMaxDelay { get; init; } = TimeSpan.FromMinutes(5);

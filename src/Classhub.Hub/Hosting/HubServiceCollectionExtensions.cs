@@ -54,6 +54,7 @@ internal static class HubServiceCollectionExtensions
         services.AddSingleton(sp => new SignInQueue(options.KdfThreads, options.SignInQueueLimit, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IAuthenticator, LocalAuthenticator>();
         services.AddSingleton<LoginRateLimiter>();
+        services.AddSingleton<SignInDevices>();
         services.AddSingleton<LoginPipeline>();
         services.TryAddSingleton(new SignInOptions());
         services.AddSingleton<ExternalAttemptStore>();

@@ -46,7 +46,7 @@ internal sealed class LoginEndpoints(LoginPipeline login, PageRenderer pages, Fo
         LoginResult result;
         try
         {
-            result = await login.SignInAsync(name, form["password"].ToString(), address, context.RequestAborted);
+            result = await login.SignInAsync(name, form["password"].ToString(), address, context.Request.Cookies[HubCookies.Device], context.RequestAborted);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
@@ -72,6 +72,11 @@ internal sealed class LoginEndpoints(LoginPipeline login, PageRenderer pages, Fo
         }
 
         cookies.SetSession(context.Response, result.SessionId);
+        if (result.DeviceCookie is { } device)
+        {
+            cookies.SetDevice(context.Response, device);
+        }
+
         context.Response.Redirect(next);
     }
 

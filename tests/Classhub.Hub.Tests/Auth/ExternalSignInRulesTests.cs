@@ -106,7 +106,7 @@ public sealed class ExternalSignInRulesTests : IDisposable
         var hasher = new PasswordHasher(1000);
         _users.Add("carol", admin: false, hasher.Hash("pw"));
 
-        var result = await Pipeline(new SignInOptions { Methods = ["pam"] }, hasher).SignInAsync("carol", "pw", "127.0.0.1", default);
+        var result = await Pipeline(new SignInOptions { Methods = ["pam"] }, hasher).SignInAsync("carol", "pw", "127.0.0.1", null, default);
 
         Assert.Null(result.SessionId);
     }
@@ -118,6 +118,7 @@ public sealed class ExternalSignInRulesTests : IDisposable
             [new LocalAuthenticator(_users, hasher ?? new PasswordHasher(1000), _kdf)],
             new LoginRateLimiter(options, TimeProvider.System),
             new SignInQueue(1, 100, TimeProvider.System),
+            new SignInDevices(),
             _users,
             new SessionStore(_database, TimeProvider.System),
             _courses,

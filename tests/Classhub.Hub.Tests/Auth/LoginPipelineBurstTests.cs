@@ -41,7 +41,7 @@ public sealed class LoginPipelineBurstTests : IDisposable
         var authenticator = new GatedRejector();
         var pipeline = Pipeline(authenticator, new SignInQueue(1, 100, _time));
 
-        var guesses = Enumerable.Range(0, 30).Select(i => pipeline.SignInAsync("admin", $"guess {i}", Address, CancellationToken.None)).ToList();
+        var guesses = Enumerable.Range(0, 30).Select(i => pipeline.SignInAsync("admin", $"guess {i}", Address, null, CancellationToken.None)).ToList();
         authenticator.Open();
         var results = await Task.WhenAll(guesses);
 
@@ -55,9 +55,9 @@ public sealed class LoginPipelineBurstTests : IDisposable
     {
         var authenticator = new GatedRejector();
         var pipeline = Pipeline(authenticator, new SignInQueue(1, 2, _time));
-        var held = Enumerable.Range(0, 3).Select(i => pipeline.SignInAsync($"student{i}", "pw", Address, CancellationToken.None)).ToList();
+        var held = Enumerable.Range(0, 3).Select(i => pipeline.SignInAsync($"student{i}", "pw", Address, null, CancellationToken.None)).ToList();
 
-        var turnedAway = await pipeline.SignInAsync("student9", "pw", Address, CancellationToken.None);
+        var turnedAway = await pipeline.SignInAsync("student9", "pw", Address, null, CancellationToken.None);
 
         Assert.True(turnedAway.IsBusy);
         Assert.True(turnedAway.RetryAfter >= TimeSpan.FromSeconds(1));
@@ -71,9 +71,9 @@ public sealed class LoginPipelineBurstTests : IDisposable
     {
         var authenticator = new GatedRejector();
         var pipeline = Pipeline(authenticator, new SignInQueue(1, 10, _time));
-        var first = pipeline.SignInAsync("student0", "pw", Address, CancellationToken.None);
+        var first = pipeline.SignInAsync("student0", "pw", Address, null, CancellationToken.None);
         using var gone = new CancellationTokenSource();
-        var waiting = pipeline.SignInAsync("student1", "pw", Address, gone.Token);
+        var waiting = pipeline.SignInAsync("student1", "pw", Address, null, gone.Token);
 
         await gone.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
@@ -90,6 +90,7 @@ public sealed class LoginPipelineBurstTests : IDisposable
             [authenticator],
             new LoginRateLimiter(options, _time),
             queue,
+            new SignInDevices(),
             _users,
             new SessionStore(_database, TimeProvider.System),
             new CourseStore(_database, TimeProvider.System),

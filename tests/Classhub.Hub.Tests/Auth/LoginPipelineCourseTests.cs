@@ -34,6 +34,7 @@ public sealed class LoginPipelineCourseTests : IDisposable
             [new LocalAuthenticator(_users, hasher, _kdf)],
             new LoginRateLimiter(options, time),
             new SignInQueue(1, 100, time),
+            new SignInDevices(),
             _users,
             new SessionStore(database, time),
             _courses,
@@ -59,7 +60,7 @@ public sealed class LoginPipelineCourseTests : IDisposable
     private void Enroll(string course, string user, MemberStatus status) =>
         _rosters.Apply(course, _ => (0, new RosterWrite([new CourseMember(course, user, CourseRole.Student, null, null, null, status)], [])));
 
-    private Task<LoginResult> SignIn(string name) => _pipeline.SignInAsync(name, Password, "127.0.0.1", CancellationToken.None);
+    private Task<LoginResult> SignIn(string name) => _pipeline.SignInAsync(name, Password, "127.0.0.1", null, CancellationToken.None);
 
     [Fact]
     public async Task SignIn_DroppedFromOnlyCourse_Rejected()

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace Classhub.Hub.Auth.Tests;
 
 /// <summary>
-/// The sign-in limits with the defaults (5 free failures per name and address, then 1, 2, 4 ... s; 30 names per
+/// The sign-in limits with the defaults (5 free failures per name and address, then 5, 10, 20 ... s; 30 names per
 /// address; 30 failures on a name from everywhere), played as a class, a guesser, a sprayer and a stranger.
 /// </summary>
 public sealed class LoginRateLimiterTests
@@ -29,31 +29,45 @@ public sealed class LoginRateLimiterTests
     }
 
     [Fact]
-    public void RetryAfter_GuessingOneName_FiveFreeThenDelaysDoubling()
+    public void RetryAfter_GuessingOneName_FiveFreeThenFiveSecondsDoubling()
     {
         Fail("alice", School, 5);
 
-        Assert.Equal(TimeSpan.FromSeconds(1), _limiter.RetryAfter("alice", School));
-        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(TimeSpan.FromSeconds(5), _limiter.RetryAfter("alice", School));
+        _time.Advance(TimeSpan.FromSeconds(5));
         Assert.Null(_limiter.RetryAfter("alice", School));
 
         Fail("alice", School, 1);
-        Assert.Equal(TimeSpan.FromSeconds(2), _limiter.RetryAfter("alice", School));
-        _time.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal(TimeSpan.FromSeconds(10), _limiter.RetryAfter("alice", School));
+        _time.Advance(TimeSpan.FromSeconds(10));
         Fail("alice", School, 1);
-        Assert.Equal(TimeSpan.FromSeconds(4), _limiter.RetryAfter("alice", School));
+        Assert.Equal(TimeSpan.FromSeconds(20), _limiter.RetryAfter("alice", School));
     }
 
     [Fact]
-    public void RetryAfter_GuessingForLong_DelayCappedAtFiveMinutes()
+    public void RetryAfter_GuessingAsFastAsAllowed_DelayCappedAtFiveMinutes_AboutTenTriesPerQuarterHour()
     {
-        for (var i = 0; i < 14; i++)
+        var tries = new List<DateTimeOffset>();
+        var longest = TimeSpan.Zero;
+        var end = _time.GetUtcNow() + TimeSpan.FromHours(1);
+        while (_time.GetUtcNow() < end)
         {
-            _time.Advance(_limiter.RetryAfter("alice", Stranger) ?? TimeSpan.Zero);
+            if (_limiter.RetryAfter("alice", Stranger) is { } wait)
+            {
+                _time.Advance(wait);
+                continue;
+            }
+
             Fail("alice", Stranger, 1);
+            tries.Add(_time.GetUtcNow());
+            var next = _limiter.RetryAfter("alice", Stranger) ?? TimeSpan.FromMilliseconds(100);
+            longest = next > longest ? next : longest;
+            _time.Advance(next);
         }
 
-        Assert.Equal(TimeSpan.FromMinutes(5), _limiter.RetryAfter("alice", Stranger));
+        Assert.Equal(TimeSpan.FromMinutes(5), longest);
+        Assert.InRange(tries.Count, 30, 45);
+        Assert.InRange(tries.Count(t => t >= end - TimeSpan.FromMinutes(15)), 5, 12);
     }
 
     [Fact]
@@ -193,6 +207,35 @@ public sealed class LoginRateLimiterTests
         }
 
         Assert.NotNull(_limiter.RetryAfter("admin", Home));
+    }
+
+    [Fact]
+    public void RetryAfter_StrangerSharingTheTeachersAddressGuessesTheirName_TeachersBrowserWithItsDeviceCookieIsNotSlowedDown()
+    {
+        const string teachersBrowser = "device-7f3a";
+        _limiter.RecordSuccess("teacher", School, teachersBrowser);
+        for (var i = 0; i < 200; i++)
+        {
+            _time.Advance(_limiter.RetryAfter("teacher", School) ?? TimeSpan.FromMilliseconds(100));
+            Fail("teacher", School, 1);
+        }
+
+        Assert.NotNull(_limiter.RetryAfter("teacher", School));
+        Assert.Null(_limiter.RetryAfter("teacher", School, teachersBrowser));
+    }
+
+    [Fact]
+    public void RetryAfter_GuessingFromABrowserWithADeviceCookie_StillLimitedForThatBrowser()
+    {
+        const string browser = "device-01";
+        _limiter.RecordSuccess("alice", School, browser);
+        for (var i = 0; i < 5; i++)
+        {
+            _limiter.RecordFailure("alice", School, browser);
+        }
+
+        Assert.Equal(TimeSpan.FromSeconds(5), _limiter.RetryAfter("alice", School, browser));
+        Assert.Null(_limiter.RetryAfter("alice", School));
     }
 
     [Fact]

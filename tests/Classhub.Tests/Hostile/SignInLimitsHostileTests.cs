@@ -15,6 +15,7 @@ public sealed class SignInLimitsHostileTests(HubFixture fixture) : IClassFixture
     private static readonly IPAddress Stranger = IPAddress.Parse("127.0.0.3");
     private static readonly IPAddress AdminsDesk = IPAddress.Parse("127.0.0.2");
     private static readonly IPAddress SchoolNat = IPAddress.Parse("127.0.0.4");
+    private static readonly IPAddress Classroom = IPAddress.Parse("127.0.0.5");
 
     [Fact]
     public async Task StrangerGuessesTheAdminsName50Times_FromOneAddress_AdminStillSignsInFromAnother()
@@ -42,6 +43,28 @@ public sealed class SignInLimitsHostileTests(HubFixture fixture) : IClassFixture
         var signIn = await adminBrowser.SignInAsync(admin, Password);
         Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
         Assert.Equal("/hub/home", signIn.Headers.Location?.OriginalString);
+    }
+
+    [Fact]
+    public async Task StudentInTheTeachersClassroomGuessesTheirName_SameAddress_TeachersOwnBrowserStillSignsIn()
+    {
+        var teacher = await fixture.CreateUserAsync(Password, admin: true);
+        using var teachersBrowser = new Browser(fixture.Hub.Url, from: Classroom);
+        Assert.Equal(HttpStatusCode.Redirect, (await teachersBrowser.SignInAsync(teacher, Password)).StatusCode);
+        await teachersBrowser.PostFormAsync("/hub/logout", new Dictionary<string, string>());
+
+        using var student = new Browser(fixture.Hub.Url, from: Classroom);
+        await student.GetAsync("/hub/login");
+        var refused = 0;
+        for (var i = 0; i < 30; i++)
+        {
+            var (response, _) = await student.PostFormAsync("/hub/login", new Dictionary<string, string> { ["username"] = teacher, ["password"] = $"guess {i}", ["next"] = "/hub/home" });
+            Assert.NotEqual(HttpStatusCode.Redirect, response.StatusCode);
+            refused += response.StatusCode == HttpStatusCode.TooManyRequests ? 1 : 0;
+        }
+
+        Assert.True(refused >= 20, $"only {refused} of 30 guesses were refused");
+        Assert.Equal(HttpStatusCode.Redirect, (await teachersBrowser.SignInAsync(teacher, Password)).StatusCode);
     }
 
     [Fact]
