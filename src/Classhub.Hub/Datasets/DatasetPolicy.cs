@@ -36,6 +36,12 @@ internal sealed class DatasetPolicy(IReadOnlyList<string> roots, string dataDir,
         return $"'{path}'{where} is outside the folders course staff may share (datasets.roots: {allowed}); put the data in one of them, or ask an admin to add it";
     }
 
+    /// <summary>
+    /// Null when <paramref name="real"/> may be shared by someone; else which system folder it is, is inside or contains.
+    /// For datasets already stored: one added before these rules (or by hand in the database) is still refused.
+    /// </summary>
+    public string? SystemFolderProblem(string real) => Forbidden(real, dataDir, mountRoot);
+
     /// <summary>A problem with a configured root (config check): a root must be an absolute path that is no system folder.</summary>
     public static string? RootProblem(string root, string dataDir)
     {

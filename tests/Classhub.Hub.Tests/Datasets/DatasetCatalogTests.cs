@@ -178,7 +178,7 @@ public sealed class DatasetCatalogTests : IDisposable
         var mounts = new RecordingDatasetMounts();
         var kernels = KernelPaths.For(_dir, root: true);
         var options = new HubOptions { DataDir = _dir, PublicUrl = new Uri("http://127.0.0.1:1"), InternalUrl = new Uri("http://127.0.0.1:1"), RunAsUnixUsers = true };
-        var shared = new SharedResources(mounts, _store, kernels, options, NullLogger<SharedResources>.Instance);
+        var shared = new SharedResources(mounts, _store, kernels, new DatasetPolicy(["/srv"], Path.Combine(_dir, "state"), Path.Combine(_dir, "mounts")), options, NullLogger<SharedResources>.Instance);
         var environment = new Dictionary<string, string>();
 
         var root = await shared.PrepareAsync("alice", environment, CancellationToken.None);
@@ -186,6 +186,20 @@ public sealed class DatasetCatalogTests : IDisposable
         Assert.Equal("/recorded/alice", root);
         Assert.Equal(("alice", "alice", "iris", _data), (mounts.Calls.Single().User, mounts.Calls.Single().Unix, mounts.Calls.Single().Datasets.Single().Name, mounts.Calls.Single().Datasets.Single().SourcePath));
         Assert.Equal("/usr/local/share/classhub/jupyter/cs101", environment["JUPYTER_PATH"]);
+    }
+
+    [Fact]
+    public async Task SharedResources_DatasetStoredBeforeSystemFoldersWereRefused_NotMountedTheOthersAre()
+    {
+        _catalog.Add("cs101", "iris", _data, byAdmin: false);
+        _store.Add("cs101", "etc", "/etc");
+        var mounts = new RecordingDatasetMounts();
+        var options = new HubOptions { DataDir = _dir, PublicUrl = new Uri("http://127.0.0.1:1"), InternalUrl = new Uri("http://127.0.0.1:1"), RunAsUnixUsers = true };
+        var shared = new SharedResources(mounts, _store, KernelPaths.For(_dir, root: true), new DatasetPolicy(["/srv"], Path.Combine(_dir, "state"), Path.Combine(_dir, "mounts")), options, NullLogger<SharedResources>.Instance);
+
+        await shared.PrepareAsync("alice", new Dictionary<string, string>(), CancellationToken.None);
+
+        Assert.Equal(["iris"], mounts.Calls.Single().Datasets.Select(d => d.Name));
     }
 
     [Fact]
