@@ -20,6 +20,7 @@ import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -39,6 +40,9 @@ WS_SECONDS = int(os.environ.get("BENCH_WS_SECONDS", "10"))
 SERVERS = int(os.environ.get("BENCH_SERVERS", "20"))
 RATE = int(os.environ.get("BENCH_RATE", "5000"))  # offered load (req/s) for latency "at the same load"
 ONLY = set(filter(None, os.environ.get("BENCH_ONLY", "").split(",")))  # e.g. "proxy,login" for a partial run
+SIGNIN_STUDENTS = int(os.environ.get("BENCH_SIGNIN_STUDENTS", "300"))
+SIGNIN_REPS = int(os.environ.get("BENCH_SIGNIN_REPS", os.environ.get("BENCH_REPS", "3")))
+SIGNIN_THINK = float(os.environ.get("BENCH_SIGNIN_THINK", "2"))  # seconds a student takes to retype after a wrong password
 SYSTEMS = [s for s in os.environ.get("BENCH_SYSTEMS", "jupyterhub,classhub").split(",") if s]
 WORK = tempfile.mkdtemp(prefix="classhub-bench-")
 RESULTS = []
@@ -209,8 +213,9 @@ def kill_bench_servers():
 class ClassHub:
     name = "classhub"
 
-    def __init__(self):
+    def __init__(self, extra_config=None):
         self.proc = None
+        self.extra_config = extra_config or {}
 
     def start(self):
         self.dir = tempfile.mkdtemp(prefix="classhub-", dir=WORK)
@@ -218,8 +223,16 @@ class ClassHub:
         self.base = "http://127.0.0.1:%d" % self.port
         self.config = os.path.join(self.dir, "classhub.json")
         with open(self.config, "w") as f:
-            json.dump({"spawner": {"command": [BACKEND]}, "idle_timeout": 0, "start_timeout": 300}, f)
-        self.log = open(os.path.join(self.dir, "serve.log"), "w")
+            json.dump(dict({"spawner": {"command": [BACKEND]}, "idle_timeout": 0, "start_timeout": 300}, **self.extra_config), f)
+        return self.launch()
+
+    def restart(self):
+        """The same state directory, a new process (in-memory state such as the sign-in limits starts afresh)."""
+        stop(self.proc)
+        return self.launch()
+
+    def launch(self):
+        self.log = open(os.path.join(self.dir, "serve.log"), "a")
         t0 = time.time()
         self.proc = subprocess.Popen([CLASSHUB, "serve", "--urls", self.base, "--data-dir", os.path.join(self.dir, "state"), "--config", self.config],
                                      stdout=self.log, stderr=subprocess.STDOUT)
@@ -276,8 +289,9 @@ class ClassHub:
 class JupyterHubCHP:
     name = "jupyterhub"
 
-    def __init__(self):
+    def __init__(self, pam_service=None):
         self.proc = None
+        self.pam_service = pam_service  # PAMAuthenticator with this PAM service instead of DummyAuthenticator
 
     def start(self):
         self.dir = tempfile.mkdtemp(prefix="jupyterhub-", dir=WORK)
@@ -308,8 +322,10 @@ c.JupyterHub.active_server_limit = 0
 c.JupyterHub.cleanup_servers = True
 c.JupyterHub.log_level = 'WARN'
 c.JupyterHub.services = [{'name': 'bench', 'api_token': %(token)r}]
+%(pam)s
 c.JupyterHub.load_roles = [{'name': 'bench', 'scopes': ['admin:users', 'admin:servers', 'access:servers', 'read:users'], 'services': ['bench']}]
-""" % dict(base=self.base, hub_port=self.hub_port, api_port=self.api_port, chp=CHP, dir=self.dir, backend=BACKEND, token=self.token))
+""" % dict(base=self.base, hub_port=self.hub_port, api_port=self.api_port, chp=CHP, dir=self.dir, backend=BACKEND, token=self.token,
+           pam="" if not self.pam_service else "c.JupyterHub.authenticator_class = 'jupyterhub.auth.PAMAuthenticator'\nc.PAMAuthenticator.service = %r" % self.pam_service))
         env = dict(os.environ, NODE_PATH="/usr/share/nodejs:/usr/lib/nodejs", CONFIGPROXY_AUTH_TOKEN=secrets.token_hex(32))
         self.log = open(os.path.join(self.dir, "jupyterhub.log"), "w")
         t0 = time.time()
@@ -617,6 +633,204 @@ def measure_login(sysm):
            {"non2xx3xx": [r["non2xx3xx"] for r in runs], "conns": 10})
 
 
+# ---------------------------------------------------------------- sign-in burst
+
+SIGNIN_USERS = ["bsi%03d" % i for i in range(SIGNIN_STUDENTS)]
+SIGNIN_PAM_SERVICE = "login"  # JupyterHub's default PAM service; both hubs use it in the PAM comparison
+
+
+def signin_password(name):
+    return "Pw-%s-%s" % (name, "k7Qz")
+
+
+def signin_mistakes(i):
+    """Every fifth student (20%) mistypes first: every tenth twice, the others once."""
+    return 2 if i % 10 == 0 else 1 if i % 5 == 0 else 0
+
+
+def ensure_signin_accounts():
+    """SIGNIN_STUDENTS Unix accounts with real password hashes (chpasswd: Debian's PAM stack hashes with yescrypt)."""
+    missing = []
+    for u in SIGNIN_USERS:
+        try:
+            pwd.getpwnam(u)
+        except KeyError:
+            missing.append(u)
+    for u in missing:
+        subprocess.run(["useradd", "--no-create-home", "--no-user-group", "--home-dir", "/nonexistent", "--shell", "/usr/sbin/nologin", u], check=True)
+    lines = "".join("%s:%s\n" % (u, signin_password(u)) for u in SIGNIN_USERS)
+    subprocess.run(["chpasswd"], input=lines, text=True, check=True)
+
+
+def remove_signin_accounts():
+    for u in SIGNIN_USERS:
+        subprocess.run(["userdel", u], capture_output=True)
+
+
+def signin_request(sysm, name, password):
+    """One sign-in POST on a new connection; returns (status, Retry-After seconds or None)."""
+    import http.client
+    if sysm.name == "jupyterhub":
+        path, headers = "/hub/login?next=%2Fhub%2Fhome", {}
+        body = urllib.parse.urlencode({"username": name, "password": password})
+    else:
+        csrf = secrets.token_hex(32)
+        path, headers = "/hub/login", {"Cookie": "classhub-csrf=" + csrf}
+        body = urllib.parse.urlencode({"_csrf": csrf, "username": name, "password": password, "next": "/hub/home"})
+    headers["Content-Type"] = "application/x-www-form-urlencoded"
+    conn = http.client.HTTPConnection("127.0.0.1", sysm.port, timeout=SIGNIN_GIVE_UP)
+    try:
+        conn.request("POST", path, body=body, headers=headers)
+        response = conn.getresponse()
+        response.read()
+        retry = response.getheader("Retry-After")
+        return response.status, float(retry) if retry else None
+    except OSError:
+        return 0, None
+    finally:
+        conn.close()
+
+
+SIGNIN_GIVE_UP = 900
+
+
+def signin_burst(sysm):
+    """All students at once (one thread each, released together, all from 127.0.0.1: one address, as behind a
+    school's NAT). A mistyping student sends a wrong password, waits SIGNIN_THINK s (retyping), and tries again; a
+    refused right password (429/503) waits its Retry-After and tries again. Returns per-student seconds until in
+    (None: never), the refused right passwords, and the burst's start and end (epoch seconds)."""
+    import threading
+    n = len(SIGNIN_USERS)
+    done_at = [None] * n
+    refused = [0] * n
+    wrong_status = {}
+    barrier = threading.Barrier(n + 1)
+    lock = threading.Lock()
+
+    def student(i, name):
+        barrier.wait()
+        give_up = time.time() + SIGNIN_GIVE_UP
+        for _ in range(signin_mistakes(i)):
+            status, _ = signin_request(sysm, name, signin_password(name) + "x")
+            with lock:
+                wrong_status[status] = wrong_status.get(status, 0) + 1
+            time.sleep(SIGNIN_THINK)
+        while time.time() < give_up:
+            status, retry = signin_request(sysm, name, signin_password(name))
+            if status == 302:
+                done_at[i] = time.time()
+                return
+            refused[i] += 1
+            time.sleep(min(retry or 5.0, 60.0))
+
+    threads = [threading.Thread(target=student, args=(i, u), daemon=True) for i, u in enumerate(SIGNIN_USERS)]
+    for t in threads:
+        t.start()
+    barrier.wait()
+    t0 = time.time()
+    for t in threads:
+        t.join()
+    t1 = max([d for d in done_at if d is not None] or [time.time()])
+    return [None if d is None else d - t0 for d in done_at], sum(refused), wrong_status, t0, t1
+
+
+def start_probe(sysm):
+    p = subprocess.Popen([sys.executable, os.path.join(HERE, "health-probe.py"), sysm.base + "/hub/health", "0.05"], stdout=subprocess.PIPE, text=True)
+    p.stdout.readline()
+    return p
+
+
+def stop_probe(p):
+    p.send_signal(signal.SIGTERM)
+    out = p.stdout.read()
+    p.wait()
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def percentile(values, q):
+    v = sorted(values)
+    return v[min(len(v) - 1, max(0, int(round(q / 100.0 * len(v) + 0.5)) - 1))] if v else float("nan")
+
+
+def measure_signin_burst(setups):
+    """The setups take turns, repetition by repetition (machine drift hits all alike): per repetition a fresh hub
+    process, an idle /hub/health baseline (5 s), then the burst with the probe running throughout."""
+    figures = {label: {"p50": [], "p95": [], "in": [], "refused": [], "h50": [], "h99": [], "hmax": [], "idle99": [], "states": [], "wrong": []} for label, _ in setups}
+    for i in range(SIGNIN_REPS):
+        for label, sysm in setups:
+            if isinstance(sysm, ClassHub):
+                sysm.restart()
+            f = figures[label]
+            f["states"].append(wait_quiet("%s sign-in burst rep %d" % (label, i + 1)))
+            probe = start_probe(sysm)
+            time.sleep(5)
+            idle = stop_probe(probe)
+            probe = start_probe(sysm)
+            times, refused, wrong, t0, t1 = signin_burst(sysm)
+            samples = stop_probe(probe)
+            during = [lat for (ts, lat, st) in samples if t0 <= ts <= t1]
+            got_in = [t for t in times if t is not None]
+            f["p50"].append(percentile(got_in, 50))
+            f["p95"].append(percentile(got_in, 95))
+            f["in"].append(len(got_in))
+            f["refused"].append(refused)
+            f["wrong"].append(wrong)
+            f["h50"].append(1000 * percentile(during, 50))
+            f["h99"].append(1000 * percentile(during, 99))
+            f["hmax"].append(1000 * max(during or [float("nan")]))
+            f["idle99"].append(1000 * percentile([lat for (_, lat, _) in idle], 99))
+            log("%s burst: %d/%d in, p50 %.1f s, p95 %.1f s, last %.1f s; %d right passwords refused; wrong-password answers %s; "
+                "/hub/health during it (%d probes): p50 %.1f ms, p99 %.1f ms, max %.1f ms (idle p99 %.1f ms)"
+                % (label, len(got_in), len(times), f["p50"][-1], f["p95"][-1], t1 - t0, refused, wrong, len(during), f["h50"][-1], f["h99"][-1], f["hmax"][-1], f["idle99"][-1]))
+    for label, _ in setups:
+        f = figures[label]
+        extra = {"students": SIGNIN_STUDENTS, "mistyping": sum(1 for i in range(SIGNIN_STUDENTS) if signin_mistakes(i)), "think_s": SIGNIN_THINK, "wrong_password_answers": f["wrong"]}
+        record("sign-in burst: time for the class to be in, p50", label, "s", f["p50"], f["states"], extra)
+        record("sign-in burst: time for the class to be in, p95", label, "s", f["p95"], f["states"], extra)
+        record("sign-in burst: students signed in", label, "students", f["in"], f["states"], extra)
+        record("sign-in burst: right passwords refused (429/503)", label, "answers", f["refused"], f["states"], extra)
+        record("sign-in burst: /hub/health latency during the burst, p50", label, "ms", f["h50"], f["states"], extra)
+        record("sign-in burst: /hub/health latency during the burst, p99", label, "ms", f["h99"], f["states"], extra)
+        record("sign-in burst: /hub/health latency during the burst, max", label, "ms", f["hmax"], f["states"], extra)
+        record("sign-in burst: /hub/health latency idle, p99", label, "ms", f["idle99"], f["states"], extra)
+
+
+def measure_signin(classes):
+    """JupyterHub 3's PAMAuthenticator and classhub's "pam" method check the same /etc/shadow hashes through the same
+    PAM service; classhub's own passwords (PBKDF2-SHA256, 600,000 iterations) are a third setup with no JupyterHub 3
+    counterpart."""
+    ensure_signin_accounts()
+    setups = []
+    try:
+        for cls in classes:
+            if cls is JupyterHubCHP:
+                jh = JupyterHubCHP(pam_service=SIGNIN_PAM_SERVICE)
+                setups.append(("jupyterhub", jh))
+                jh.start()
+                for u in SIGNIN_USERS:
+                    jh.add_user(u)
+            else:
+                pam = ClassHub({"auth": {"methods": ["pam"], "pam": {"service": SIGNIN_PAM_SERVICE}}})
+                setups.append(("classhub", pam))
+                pam.start()
+                pam.setup_api()
+                for u in SIGNIN_USERS:
+                    pam.add_user(u)
+                local = ClassHub()
+                setups.append(("classhub (own passwords)", local))
+                local.start()
+                log("adding %d classhub users with PBKDF2-SHA256 hashes of 600,000 iterations (two at a time)" % len(SIGNIN_USERS))
+                import concurrent.futures
+                with concurrent.futures.ThreadPoolExecutor(2) as pool:
+                    list(pool.map(lambda u: local.cli("user", "add", u, "--password-stdin", stdin=signin_password(u) + "\n"), SIGNIN_USERS))
+        measure_signin_burst(setups)
+    finally:
+        for _, sysm in setups:
+            sysm.stop()
+        if not os.environ.get("BENCH_KEEP_USERS"):
+            remove_signin_accounts()
+
+
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *a, **k):
         return None
@@ -892,6 +1106,25 @@ def report(meta):
     ja, ca = med("%d WebSockets held" % WS_COUNT, "jupyterhub"), med("%d WebSockets held" % WS_COUNT, "classhub")
     add("%d WebSockets held %d s through the proxy (alive)" % (WS_COUNT, WS_SECONDS), ja, ca, None, "", "%d/%d" % (WS_COUNT, WS_COUNT))
 
+    sb = "sign-in burst: "
+    if med(sb, "classhub") or med(sb, "jupyterhub") or med(sb, "classhub (own passwords)"):
+        label = "sign-in burst: %d students at once from one address, every fifth mistyping first" % SIGNIN_STUDENTS
+        for setup, title in (("classhub", "PAM, the same hashes"), ("classhub (own passwords)", "classhub's own passwords, PBKDF2-SHA256 600k; JupyterHub 3 has none")):
+            jr = med(sb + "time for the class to be in, p50", "jupyterhub") if setup == "classhub" else None
+            j95 = med(sb + "time for the class to be in, p95", "jupyterhub") if setup == "classhub" else None
+            c50, c95 = med(sb + "time for the class to be in, p50", setup), med(sb + "time for the class to be in, p95", setup)
+            if not c50 and not jr:
+                continue
+            add("%s (%s): time for the class to be in, p50" % (label, title), jr, c50, None, "classhub/JH %s" % rtxt(ratio(c50, jr), "%.3f×") if jr else "", "(report)")
+            add("— the same, p95", j95, c95, None, "classhub/JH %s" % rtxt(ratio(c95, j95), "%.3f×") if j95 else "", "(report)")
+            add("— students signed in", med(sb + "students signed in", "jupyterhub") if jr else None, med(sb + "students signed in", setup), None, "", "%d/%d" % (SIGNIN_STUDENTS, SIGNIN_STUDENTS))
+            add("— right passwords refused (429/503)", med(sb + "right passwords refused", "jupyterhub") if jr else None, med(sb + "right passwords refused", setup), None, "", "0")
+            jh99, ch99 = (med(sb + "/hub/health latency during the burst, p99", "jupyterhub") if jr else None), med(sb + "/hub/health latency during the burst, p99", setup)
+            add("— /hub/health latency during the burst, p99 (a new connection every 50 ms); direct = idle", jh99, ch99, med(sb + "/hub/health latency idle, p99", setup),
+                "classhub/JH %s" % rtxt(ratio(ch99, jh99), "%.3f×") if jh99 else "", "≤ 100 ms")
+            add("— /hub/health latency during the burst, max", med(sb + "/hub/health latency during the burst, max", "jupyterhub") if jr else None,
+                med(sb + "/hub/health latency during the burst, max", setup), None, "", "")
+
     lines = ["# classhub vs JupyterHub 3 + configurable-http-proxy — %s on %s" % (meta["date"], meta["host"]), "",
              "Command: `%s`  " % meta["command"],
              "Machine: %s cores, %s; load average at start %s, at end %s.  " % (meta["cpus"], meta["kernel"], meta["load_start"], meta["load_end"]),
@@ -910,7 +1143,8 @@ def report(meta):
               "- Login: JupyterHub's DummyAuthenticator (no password hashing at all) vs classhub's local authenticator with a user added under CLASSHUB_BENCH_PASSWORD_ITERATIONS=1 (a benchmark-only setting read by `classhub user add` only), CSRF cookie + field included. Both answer 302 with a new session cookie.",
               "- Spawn burst: JupyterHub's LocalProcessSpawner and classhub's local-process spawner, both as root starting servers as the same pre-created Unix users; \"own start-up\" starts the same %d servers directly with setpriv, no hub. The two hubs take turns repetition by repetition (own start-up, JupyterHub burst, own start-up, classhub burst, ...), both running throughout, so machine drift hits both alike." % SERVERS,
               "- RSS: VmRSS of the hub process (+ the CHP node process for JupyterHub), from /proc/PID/status, median of 3 samples 0.3 s apart. Per-WebSocket cost = (proxy process RSS while %d sockets are open − before) / sockets opened; the proxy process is CHP for JupyterHub (its hub is not on the WebSocket path) and the one classhub process. Sampled twice in the %d s hold: ~%.0f s after the last socket opened (the only sample before 2026-12-03 15:00) and ~%.0f s after, the steady state the target is read against; classhub gives back its handshakes' garbage in between, once traffic is light (`QuietCompaction`)." % (WS_COUNT, WS_SECONDS, WS_SECONDS / 2.0 - 1.8, WS_SECONDS - 3.0),
-              "- CPU per request = (utime+stime of the proxy process during the wrk run) / requests served: unlike req/s it hardly depends on what else the machine is doing."]
+              "- CPU per request = (utime+stime of the proxy process during the wrk run) / requests served: unlike req/s it hardly depends on what else the machine is doing.",
+              "- Sign-in burst: %d Unix accounts with their own passwords (set with chpasswd: yescrypt, Debian's default), all students released at once from 127.0.0.1 (one address, as a school behind NAT), one thread and a new connection per request. Every fifth student first sends a wrong password (every tenth twice) and retypes for %.0f s; a refused right password (429/503) waits its Retry-After and tries again (given up after %d s). \"Class in\": seconds from the release until a student's right password was answered with the 302 and a session. The PAM rows compare like with like: JupyterHub 3's PAMAuthenticator and classhub's \"pam\" method, both with PAM service \"%s\" (JupyterHub's default) over the same /etc/shadow hashes; JupyterHub runs PAM on a one-thread executor and keeps pam_faildelay's 3 s after a wrong password, classhub runs PAM on its KDF threads (one per CPU) with PAM's fail delay off (its own limits throttle failures). DummyAuthenticator (the login row's) checks no password, so a burst would measure nothing; SharedPasswordAuthenticator is JupyterHub 5. The \"own passwords\" rows are classhub's default (local passwords, PBKDF2-SHA256 with 600,000 iterations), which JupyterHub 3 has no counterpart for. /hub/health is probed from a separate process every 50 ms on a new connection through each system's public port (CHP for JupyterHub); \"direct\" is the same probe for 5 s before the burst." % (SIGNIN_STUDENTS, SIGNIN_THINK, SIGNIN_GIVE_UP, SIGNIN_PAM_SERVICE)]
     return "\n".join(lines) + "\n"
 
 
@@ -974,6 +1208,8 @@ def main():
                 run_system(cls, direct_url, direct.pid, references)
             if want("spawn"):
                 measure_spawn_bursts(classes)
+            if want("signin"):
+                measure_signin(classes)
         finally:
             for reference in references:
                 reference.stop()

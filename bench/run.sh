@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Side-by-side benchmark: classhub vs Debian's JupyterHub 3 + configurable-http-proxy (see bench/README.md).
 #   bench/run.sh                       full run; writes bench/results/<date>-<host>.{json,md}
-#   BENCH_ONLY=proxy,ws bench/run.sh   some steps only (cold, proxy, login, ws, spawn)
+#   BENCH_ONLY=proxy,ws bench/run.sh   some steps only (cold, proxy, login, ws, spawn, signin)
 #   BENCH_SYSTEMS=classhub bench/run.sh  one system only
 # Needs root (it creates the bench Unix users both hubs spawn servers as).
 set -euo pipefail
@@ -26,6 +26,6 @@ dotnet build bench/tools/WsBench/WsBench.csproj -c Release -nologo -v:q -o bench
 dotnet publish bench/tools/YarpForwarder/YarpForwarder.csproj -c Release -nologo -v:q -o bench/.build/yarp-forwarder >/dev/null
 chmod -R a+rX bench
 # The command as given, with the BENCH_* settings it ran under (they decide which steps and how many runs).
-settings=$(env | { grep -E '^BENCH_(ONLY|REPS|COLD_RUNS|SUFFIX)=' || true; } | sort | tr '\n' ' ')
+settings=$(env | { grep -E '^BENCH_(ONLY|REPS|COLD_RUNS|SUFFIX|SIGNIN_[A-Z]+)=' || true; } | sort | tr '\n' ' ')
 export BENCH_COMMAND="${BENCH_COMMAND:-${settings}bench/run.sh${*:+ $*}}"
 exec python3 bench/bench.py "$@"

@@ -11,15 +11,18 @@ using Microsoft.Extensions.Logging;
 namespace Classhub.Hub.Auth;
 
 /// <summary>
-/// The one fixed sign-in pipeline every authenticator runs through: (rate limit →) authenticate → normalise the
-/// name → the user must be allowed (<see cref="SignInOptions"/>) → session. Authenticators cannot skip a step;
-/// password authenticators and external (redirect) authenticators meet in <see cref="Admit"/>. A new user is never
-/// made for a name whose Unix account classhub may not use (<see cref="AccountBinder.CheckName"/>), except through PAM,
-/// which proves the account; a PAM sign-in binds the user to that account (<see cref="AccountBinder.LinkByPamAsync"/>).
+/// The one fixed sign-in pipeline every authenticator runs through: (rate limit → a turn in the password-check queue →
+/// rate limit again →) authenticate → normalise the name → the user must be allowed (<see cref="SignInOptions"/>) →
+/// session. Authenticators cannot skip a step; password authenticators and external (redirect) authenticators meet
+/// in <see cref="Admit"/>. A new user is never made for a name whose Unix account classhub may not use
+/// (<see cref="AccountBinder.CheckName"/>), except through PAM, which proves the account; a PAM sign-in binds the user
+/// to that account (<see cref="AccountBinder.LinkByPamAsync"/>).
 /// </summary>
 internal sealed partial class LoginPipeline(
     IEnumerable<IAuthenticator> authenticators,
     LoginRateLimiter limiter,
+    SignInQueue queue,
+    SignInDevices devices,
     UserStore users,
     SessionStore sessions,
     CourseStore courses,
@@ -29,14 +32,29 @@ internal sealed partial class LoginPipeline(
     AccountBinder accounts,
     ILogger<LoginPipeline> logger)
 {
-    public async Task<LoginResult> SignInAsync(string rawName, string password, string address, CancellationToken cancellationToken)
+    /// <param name="deviceCookie">The browser's device cookie, if any (<see cref="SignInDevices"/>): counted under the browser when it is valid for this name.</param>
+    public async Task<LoginResult> SignInAsync(string rawName, string password, string address, string? deviceCookie, CancellationToken cancellationToken)
     {
         var name = UserName.Normalize(rawName);
-        if (limiter.RetryAfter(name, address) is { } wait)
+        var device = devices.DeviceOf(deviceCookie, name);
+        if (Limited(name, address, device) is { } limited)
         {
-            LogRateLimited(logger, name, address);
-            metrics.Login(success: false, limited: true);
-            return LoginResult.Limited(wait);
+            return limited;
+        }
+
+        // At most one password check per KDF thread at a time; the rest wait their turn (addresses take turns).
+        using var slot = await queue.EnterAsync(LoginRateLimiter.AddressKey(address), cancellationToken);
+        if (slot is null)
+        {
+            LogBusy(logger, name, address, queue.Waiting);
+            metrics.LoginBusy();
+            return LoginResult.Busy(queue.EstimatedWait);
+        }
+
+        // Failures may have come in while this sign-in waited: a burst of guesses sent at once stops here.
+        if (Limited(name, address, device) is { } limitedLater)
+        {
+            return limitedLater;
         }
 
         foreach (var authenticator in authenticators.Where(a => signIn.Methods.Contains(a.Id)))
@@ -53,7 +71,7 @@ internal sealed partial class LoginPipeline(
                 break;
             }
 
-            limiter.RecordSuccess(name);
+            limiter.RecordSuccess(name, address, device);
             if (authenticator.Id == "pam")
             {
                 await accounts.LinkByPamAsync(user.Name, cancellationToken);
@@ -61,13 +79,25 @@ internal sealed partial class LoginPipeline(
 
             LogSignedIn(logger, user.Name, authenticator.Id);
             metrics.Login(success: true, limited: false);
-            return LoginResult.Success(user, sessions.Create(user.Id, options.SessionLifetime));
+            return LoginResult.Success(user, sessions.Create(user.Id, options.SessionLifetime)) with { DeviceCookie = devices.Issue(name) };
         }
 
-        limiter.RecordFailure(name, address);
+        limiter.RecordFailure(name, address, device);
         LogFailed(logger, name, address);
         metrics.Login(success: false, limited: false);
         return LoginResult.Rejected();
+    }
+
+    private LoginResult? Limited(string name, string address, string? device)
+    {
+        if (limiter.RetryAfter(name, address, device) is not { } wait)
+        {
+            return null;
+        }
+
+        LogRateLimited(logger, name, address);
+        metrics.Login(success: false, limited: true);
+        return LoginResult.Limited(wait);
     }
 
     /// <summary>After an external provider said who the person is: the same normalise → allowed → session steps.</summary>
@@ -155,14 +185,25 @@ internal sealed partial class LoginPipeline(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "sign-in for {User} from {Address} refused: too many failures")]
     private static partial void LogRateLimited(ILogger logger, string user, string address);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "sign-in for {User} from {Address} turned away: {Waiting} sign-ins already waiting for a password check")]
+    private static partial void LogBusy(ILogger logger, string user, string address, int waiting);
 }
 
-/// <summary>The outcome of a sign-in: a session, a rejection (with a reason for external sign-ins), or "too many attempts, wait".</summary>
-internal sealed record LoginResult(StoredUser? User, string? SessionId, TimeSpan? RetryAfter, string? Reason = null)
+/// <summary>
+/// The outcome of a sign-in: a session, a rejection (with a reason for external sign-ins), "too many attempts, wait"
+/// (<see cref="RetryAfter"/>), or "the hub is busy checking other passwords, come back" (<see cref="IsBusy"/> too).
+/// </summary>
+internal sealed record LoginResult(StoredUser? User, string? SessionId, TimeSpan? RetryAfter, string? Reason = null, bool IsBusy = false)
 {
+    /// <summary>After a password sign-in: the device cookie to give the browser.</summary>
+    public string? DeviceCookie { get; init; }
+
     public static LoginResult Success(StoredUser user, string sessionId) => new(user, sessionId, null);
 
     public static LoginResult Rejected(string? reason = null) => new(null, null, null, reason);
 
     public static LoginResult Limited(TimeSpan wait) => new(null, null, wait);
+
+    public static LoginResult Busy(TimeSpan wait) => new(null, null, wait, IsBusy: true);
 }

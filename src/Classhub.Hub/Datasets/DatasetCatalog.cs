@@ -7,12 +7,15 @@ namespace Classhub.Hub.Datasets;
 
 /// <summary>
 /// Adding and removing a course's datasets, with the checks: a valid name not used by another course, a folder that
-/// exists and is not inside a student's home (nor inside the hub's own mount tree). Used by the CLI and the course page.
+/// exists, that this caller may share (<see cref="DatasetPolicy"/>: never a system folder; course staff only under
+/// datasets.roots), and that is not inside a student's home. Every check is on the path's real path (symlinks
+/// resolved), and that real path is what is stored. Used by the CLI and the course page.
 /// </summary>
-internal sealed class DatasetCatalog(DatasetStore store, CourseStore courses, Func<string, string?> homeOf, string mountRoot)
+internal sealed class DatasetCatalog(DatasetStore store, CourseStore courses, Func<string, string?> homeOf, DatasetPolicy policy)
 {
     /// <summary>Adds the dataset; returns null on success, else what was wrong and how to fix it.</summary>
-    public string? Add(string courseId, string name, string path)
+    /// <param name="byAdmin">An admin (the CLI, a hub admin) may share folders outside datasets.roots; course staff may not.</param>
+    public string? Add(string courseId, string name, string path, bool byAdmin)
     {
         var doing = $"adding dataset '{name}' to {courseId}";
         if (courses.Find(courseId) is null)
@@ -41,9 +44,9 @@ internal sealed class DatasetCatalog(DatasetStore store, CourseStore courses, Fu
             return $"{doing}: '{path}' is not a folder; a dataset is a folder (put the file in one)";
         }
 
-        if (real == "/" || RealPath.IsInside(real, mountRoot) || RealPath.IsInside(mountRoot, real))
+        if (policy.Problem(path, real, byAdmin) is { } notAllowed)
         {
-            return $"{doing}: '{path}' cannot be shared (it is / or overlaps the hub's own mount tree {mountRoot}); use a folder such as /srv/data/{name}";
+            return $"{doing}: {notAllowed}";
         }
 
         foreach (var student in store.Students())

@@ -20,6 +20,7 @@ internal sealed class DatasetEndpoints(
     CallerResolver callers,
     CourseStore courses,
     DatasetCatalog catalog,
+    DatasetPolicy policy,
     DatasetStore store,
     IDatasetMounts mounts,
     PageRenderer pages,
@@ -50,7 +51,8 @@ internal sealed class DatasetEndpoints(
             ? $"""
               <form method="post" action="/hub/courses/{Html.Attr(courseId)}/datasets/add">{pages.CsrfField(context)}
               <p><label for="dataset-name">Dataset name</label> <input id="dataset-name" name="name" required pattern="[a-z0-9][a-z0-9_.\-]{"{0,63}"}"></p>
-              <p><label for="dataset-path">Folder on the server</label> <input id="dataset-path" name="path" required placeholder="/srv/data/..."></p>
+              <p><label for="dataset-path">Folder on the server</label> <input id="dataset-path" name="path" required placeholder="{Html.Attr(policy.FirstRoot)}/..."></p>
+              <p class="muted">Course staff can share folders under {Html.E(policy.Roots.Count == 0 ? "none (ask an admin)" : string.Join(", ", policy.Roots))}.</p>
               <button type="submit" class="primary">Add dataset</button></form>
               """
             : "";
@@ -58,11 +60,11 @@ internal sealed class DatasetEndpoints(
         return $"<section class=\"card\" id=\"course-datasets\"><h2>{title}</h2><p class=\"muted\">{note}</p>{list}{kernelList}{form}</section>";
     }
 
-    private Task Add(HttpContext context) => ChangeAsync(context, (courseId, form) => catalog.Add(courseId, form["name"].ToString().Trim(), form["path"].ToString().Trim()));
+    private Task Add(HttpContext context) => ChangeAsync(context, (caller, courseId, form) => catalog.Add(courseId, form["name"].ToString().Trim(), form["path"].ToString().Trim(), byAdmin: caller.IsAdmin));
 
-    private Task Remove(HttpContext context) => ChangeAsync(context, (courseId, form) => catalog.Remove(courseId, form["name"].ToString().Trim()));
+    private Task Remove(HttpContext context) => ChangeAsync(context, (_, courseId, form) => catalog.Remove(courseId, form["name"].ToString().Trim()));
 
-    private async Task ChangeAsync(HttpContext context, Func<string, IFormCollection, string?> change)
+    private async Task ChangeAsync(HttpContext context, Func<Caller, string, IFormCollection, string?> change)
     {
         var caller = callers.Resolve(context);
         if (caller is null)
@@ -85,7 +87,7 @@ internal sealed class DatasetEndpoints(
             return;
         }
 
-        if (change(id, form) is { } problem)
+        if (change(caller, id, form) is { } problem)
         {
             await pages.Error(context, StatusCodes.Status400BadRequest, "Dataset not changed", problem);
             return;

@@ -17,8 +17,9 @@ internal static class DatasetServiceCollectionExtensions
     {
         services.AddSingleton<DatasetStore>();
         services.AddSingleton(KernelPaths.For(options.DataDir, Environment.UserName == "root"));
+        services.AddSingleton(new DatasetPolicy(options.DatasetRoots, options.DataDir, DatasetDefaults.MountRoot));
         services.AddSingleton(sp => new DatasetCatalog(
-            sp.GetRequiredService<DatasetStore>(), sp.GetRequiredService<CourseStore>(), sp.GetRequiredService<IDatasetMounts>().HomeDirectoryOf, DatasetDefaults.MountRoot));
+            sp.GetRequiredService<DatasetStore>(), sp.GetRequiredService<CourseStore>(), sp.GetRequiredService<IDatasetMounts>().HomeDirectoryOf, sp.GetRequiredService<DatasetPolicy>()));
         services.AddSingleton<SharedResources>();
         services.AddSingleton<DatasetReconciler>();
         services.AddHostedService(sp => sp.GetRequiredService<DatasetReconciler>());

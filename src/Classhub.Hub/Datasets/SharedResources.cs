@@ -9,7 +9,7 @@ namespace Classhub.Hub.Datasets;
 /// What a user's server gets from their courses before it starts: their datasets put in place (see
 /// <see cref="IDatasetMounts"/>) and JUPYTER_PATH pointing at their courses' kernels.
 /// </summary>
-internal sealed partial class SharedResources(IDatasetMounts mounts, DatasetStore store, KernelPaths kernels, HubOptions options, ILogger<SharedResources> logger)
+internal sealed partial class SharedResources(IDatasetMounts mounts, DatasetStore store, KernelPaths kernels, DatasetPolicy policy, HubOptions options, ILogger<SharedResources> logger)
 {
     // What each user's tree holds, as last put in place without problems.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, IReadOnlyList<DatasetMount>> _applied = new(StringComparer.Ordinal);
@@ -55,7 +55,21 @@ internal sealed partial class SharedResources(IDatasetMounts mounts, DatasetStor
     private async Task ApplyAsync(string userName, IReadOnlyList<DatasetMount> wanted, CancellationToken cancellationToken)
     {
         _applied.TryRemove(userName, out _);
-        var problems = await mounts.EnsureAsync(userName, options.RunAsUnixUsers ? userName : null, wanted, cancellationToken);
+
+        // A dataset stored before system folders were refused (or put in the database by hand) is never mounted.
+        var allowed = new List<DatasetMount>(wanted.Count);
+        foreach (var dataset in wanted)
+        {
+            if (policy.SystemFolderProblem(dataset.SourcePath) is { } refused)
+            {
+                LogProblem(logger, $"not mounting dataset '{dataset.Name}' for {userName}: '{dataset.SourcePath}' {refused}; remove it with 'classhub dataset remove'");
+                continue;
+            }
+
+            allowed.Add(dataset);
+        }
+
+        var problems = await mounts.EnsureAsync(userName, options.RunAsUnixUsers ? userName : null, allowed, cancellationToken);
         foreach (var problem in problems)
         {
             LogProblem(logger, problem);

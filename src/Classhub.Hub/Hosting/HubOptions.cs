@@ -46,13 +46,41 @@ internal sealed record HubOptions
     /// <summary>PBKDF2-SHA256 iterations for new password hashes (OWASP 2023: at least 600,000).</summary>
     public int PasswordIterations { get; init; } = Auth.PasswordHasher.DefaultIterations;
 
-    /// <summary>Failed sign-ins allowed per user name within <see cref="LoginWindow"/> before 429.</summary>
-    public int LoginFailuresPerUser { get; init; } = 5;
+    /// <summary>How long failed sign-ins are remembered by the limits (<see cref="Auth.LoginRateLimiter"/>).</summary>
+    public TimeSpan LoginWindow { get; init; } = TimeSpan.FromMinutes(15);
 
-    /// <summary>Failed sign-ins allowed per client address within <see cref="LoginWindow"/> before 429.</summary>
-    public int LoginFailuresPerAddress { get; init; } = 20;
+    /// <summary>Failures per user name and address before each further try waits <see cref="LoginFirstDelay"/>, then twice as long each time.</summary>
+    public int LoginFreeFailures { get; init; } = 5;
 
-    public TimeSpan LoginWindow { get; init; } = TimeSpan.FromMinutes(5);
+    /// <summary>The first wait of the guessing rule (5 s, 10 s, 20 s ...).</summary>
+    public TimeSpan LoginFirstDelay { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The longest wait the guessing rule asks for.</summary>
+    public TimeSpan LoginMaxDelay { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Names with failures (and no sign-in since) one address may have, plus one per name that signed in from it.</summary>
+    public int LoginSprayNames { get; init; } = 30;
+
+    /// <summary>Failures on one name, from all addresses, past which addresses the user never signed in from are slowed down.</summary>
+    public int LoginUserFailuresUnderAttack { get; init; } = 30;
+
+    /// <summary>Under attack, how often an address the user never signed in from may try that name.</summary>
+    public TimeSpan LoginUnderAttackInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long an address the user signed in from stays exempt from other addresses' failures.</summary>
+    public TimeSpan LoginKnownAddressLifetime { get; init; } = TimeSpan.FromDays(30);
+
+    /// <summary>Password checks (KDF) running at once: one dedicated thread each (<see cref="Auth.KdfThreads"/>).</summary>
+    public int KdfThreads { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>Sign-ins (and invite redemptions) that may wait for a password check; more get 503 with Retry-After.</summary>
+    public int SignInQueueLimit { get; init; } = 500;
+
+    /// <summary>
+    /// Folders course staff may share datasets from (datasets.roots, resolved); admins may share any folder that is not
+    /// a system folder (<see cref="Datasets.DatasetPolicy"/>).
+    /// </summary>
+    public IReadOnlyList<string> DatasetRoots { get; init; } = ["/srv"];
 
     /// <summary>
     /// Admins may open other users' live servers (JupyterHub's <c>admin_access</c>); off by default. The executable turns

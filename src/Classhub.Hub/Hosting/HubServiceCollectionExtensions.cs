@@ -54,8 +54,11 @@ internal static class HubServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<ChangeWatcher>());
 
         services.AddSingleton(new PasswordHasher(options.PasswordIterations));
+        services.AddSingleton(_ => new KdfThreads(options.KdfThreads));
+        services.AddSingleton(sp => new SignInQueue(options.KdfThreads, options.SignInQueueLimit, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IAuthenticator, LocalAuthenticator>();
         services.AddSingleton<LoginRateLimiter>();
+        services.AddSingleton<SignInDevices>();
         services.AddSingleton<LoginPipeline>();
         services.TryAddSingleton(new SignInOptions());
         services.AddSingleton<ExternalAttemptStore>();

@@ -8,6 +8,7 @@ internal sealed class HubMetrics
     private long _loginSuccess;
     private long _loginFailure;
     private long _loginLimited;
+    private long _loginBusy;
     private long _spawnSuccess;
     private long _spawnFailure;
     private long _spawnMillisTotal;
@@ -21,6 +22,8 @@ internal sealed class HubMetrics
     public long LoginFailure => Interlocked.Read(ref _loginFailure);
 
     public long LoginLimited => Interlocked.Read(ref _loginLimited);
+
+    public long LoginBusyCount => Interlocked.Read(ref _loginBusy);
 
     public long SpawnSuccess => Interlocked.Read(ref _spawnSuccess);
 
@@ -47,6 +50,9 @@ internal sealed class HubMetrics
             Interlocked.Increment(ref _loginFailure);
         }
     }
+
+    /// <summary>A sign-in turned away because too many were already waiting for a password check (503).</summary>
+    public void LoginBusy() => Interlocked.Increment(ref _loginBusy);
 
     public void Spawned(bool success, TimeSpan took)
     {

@@ -15,7 +15,7 @@ namespace Classhub.Hub.Metrics;
 /// <c>/hub/metrics</c> in Prometheus' text format, for admins and tokens holding <c>read:hub</c> (like JupyterHub,
 /// metrics are not public: they reveal how many students are active).
 /// </summary>
-internal sealed class MetricsEndpoints(ApiCaller api, HubMetrics metrics, ServerManager servers)
+internal sealed class MetricsEndpoints(ApiCaller api, HubMetrics metrics, ServerManager servers, SignInQueue signIns)
 {
     public static void Map(IEndpointRouteBuilder app)
     {
@@ -36,7 +36,8 @@ internal sealed class MetricsEndpoints(ApiCaller api, HubMetrics metrics, Server
         Gauge(text, "classhub_servers", "Users' servers by phase.", [.. Enum.GetValues<ServerPhase>().Select(p => ($"phase=\"{p.ToString().ToLowerInvariant()}\"", (double)phases.GetValueOrDefault(p)))]);
         Counter(text, "classhub_proxy_requests_total", "Requests forwarded to users' servers.", [("", metrics.ProxiedRequests)]);
         Counter(text, "classhub_proxy_denied_total", "Requests for a user's server that were not let through.", [("", metrics.ProxyDenied)]);
-        Counter(text, "classhub_logins_total", "Sign-in attempts by result.", [("result=\"success\"", metrics.LoginSuccess), ("result=\"failure\"", metrics.LoginFailure), ("result=\"rate_limited\"", metrics.LoginLimited)]);
+        Counter(text, "classhub_logins_total", "Sign-in attempts by result.", [("result=\"success\"", metrics.LoginSuccess), ("result=\"failure\"", metrics.LoginFailure), ("result=\"rate_limited\"", metrics.LoginLimited), ("result=\"busy\"", metrics.LoginBusyCount)]);
+        Gauge(text, "classhub_sign_in_queue", "Sign-ins (and invite redemptions) checking a password now, or waiting their turn.", [("state=\"running\"", signIns.Running), ("state=\"waiting\"", signIns.Waiting)]);
         Counter(text, "classhub_spawns_total", "Server starts by result.", [("result=\"success\"", metrics.SpawnSuccess), ("result=\"failure\"", metrics.SpawnFailure)]);
         Counter(text, "classhub_spawn_seconds_total", "Time spent starting servers (divide by classhub_spawns_total for the mean).", [("", metrics.SpawnSecondsTotal)]);
         Runtime(text);

@@ -11,7 +11,17 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Classhub.Hub.Pages;
 
 /// <summary>Invite links: a one-time page where a person chooses their password, then is signed in.</summary>
-internal sealed class InviteEndpoints(InviteStore invites, UserStore users, SessionStore sessions, PasswordHasher hasher, HubCookies cookies, PageRenderer pages, FormGuard forms, HubOptions options)
+internal sealed class InviteEndpoints(
+    InviteStore invites,
+    UserStore users,
+    SessionStore sessions,
+    PasswordHasher hasher,
+    SignInQueue queue,
+    KdfThreads kdf,
+    HubCookies cookies,
+    PageRenderer pages,
+    FormGuard forms,
+    HubOptions options)
 {
     private const int MinimumPasswordLength = 8;
 
@@ -60,7 +70,29 @@ internal sealed class InviteEndpoints(InviteStore invites, UserStore users, Sess
             return;
         }
 
-        if (invites.Redeem(code, hasher.Hash(password)) is not { } redeemed)
+        // A class redeeming its invites in the first lesson is a sign-in burst too: the same queue and KDF threads.
+        var address = LoginRateLimiter.AddressKey(context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+        string hash;
+        try
+        {
+            using var slot = await queue.EnterAsync(address, context.RequestAborted);
+            if (slot is null)
+            {
+                var seconds = (int)Math.Ceiling(queue.EstimatedWait.TotalSeconds);
+                context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                await Form(context, code, user.Name, $"Many people are signing in right now. Try again in {seconds} seconds.", StatusCodes.Status503ServiceUnavailable);
+                return;
+            }
+
+            hash = await kdf.RunAsync(() => hasher.Hash(password));
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The browser went away while waiting for its turn: nothing was hashed, the invite is still unused.
+            return;
+        }
+
+        if (invites.Redeem(code, hash) is not { } redeemed)
         {
             await Expired(context);
             return;

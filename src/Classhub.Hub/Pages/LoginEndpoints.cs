@@ -43,12 +43,25 @@ internal sealed class LoginEndpoints(LoginPipeline login, PageRenderer pages, Fo
         var next = LocalRedirect.Safe(form["next"]);
         var name = form["username"].ToString();
         var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        var result = await login.SignInAsync(name, form["password"].ToString(), address, context.RequestAborted);
+        LoginResult result;
+        try
+        {
+            result = await login.SignInAsync(name, form["password"].ToString(), address, context.Request.Cookies[HubCookies.Device], context.RequestAborted);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The browser went away while its sign-in waited for a password check: nobody to answer.
+            return;
+        }
+
         if (result.RetryAfter is { } wait)
         {
             var seconds = (int)Math.Ceiling(wait.TotalSeconds);
             context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-            await Form(context, next, $"Too many failed sign-ins. Try again in {seconds} seconds.", name, StatusCodes.Status429TooManyRequests);
+            var (message, status) = result.IsBusy
+                ? ($"Many people are signing in right now. Try again in {seconds} seconds.", StatusCodes.Status503ServiceUnavailable)
+                : ($"Too many failed sign-ins. Try again in {seconds} seconds.", StatusCodes.Status429TooManyRequests);
+            await Form(context, next, message, name, status);
             return;
         }
 
@@ -59,6 +72,11 @@ internal sealed class LoginEndpoints(LoginPipeline login, PageRenderer pages, Fo
         }
 
         cookies.SetSession(context.Response, result.SessionId);
+        if (result.DeviceCookie is { } device)
+        {
+            cookies.SetDevice(context.Response, device);
+        }
+
         context.Response.Redirect(next);
     }
 

@@ -20,9 +20,45 @@ internal static unsafe partial class BindMounts
     private const ulong MS_SHARED = 1 << 20;
     private const int MNT_DETACH = 2;
 
+    private const long SYS_openat2 = 437;
+    private const ulong O_PATH = 0x200000;
+    private const ulong O_CLOEXEC = 0x80000;
+    private const ulong RESOLVE_NO_MAGICLINKS = 0x02;
+    private const ulong RESOLVE_NO_SYMLINKS = 0x04;
+    private const int AT_FDCWD = -100;
+    private const int ELOOP = 40;
+
     /// <summary><c>mount --bind source target</c> (not recursive).</summary>
     public static string? Bind(string source, string target) =>
         Check(Mount(source, target, null, MS_BIND, 0), $"mount --bind {source} {target}");
+
+    /// <summary>
+    /// <c>mount --bind source target</c>, where <paramref name="source"/> is a real path (every symlink resolved when it
+    /// was checked) that must still be reached without following any symlink. Whoever can write a folder on that path
+    /// (a TA's own folder under /srv) could otherwise swap it for a symlink to a folder nobody may share between the
+    /// check and the mount, and root would bind the link's target. The folder is opened with openat2
+    /// (RESOLVE_NO_SYMLINKS) and bound from that descriptor, so the folder opened is the folder bound.
+    /// </summary>
+    public static string? BindWithoutSymlinks(string source, string target)
+    {
+        var how = new OpenHow { Flags = O_PATH | O_CLOEXEC | (ulong)O_DIRECTORY, Resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS };
+        var fd = (int)OpenAt2(SYS_openat2, AT_FDCWD, source, &how, (nuint)sizeof(OpenHow));
+        if (fd < 0)
+        {
+            return Marshal.GetLastPInvokeError() == ELOOP
+                ? $"{source} is reached through a symlink now (it was not when the dataset was added); not mounted. If that change was meant, remove the dataset and add it again"
+                : Failure($"opening {source} without following symlinks");
+        }
+
+        try
+        {
+            return Check(Mount($"/proc/self/fd/{fd}", target, null, MS_BIND, 0), $"mount --bind {source} {target}");
+        }
+        finally
+        {
+            Close(fd);
+        }
+    }
 
     /// <summary><c>mount --make-shared target</c>: mounts made below it later propagate to its copies.</summary>
     public static string? MakeShared(string target) =>
@@ -53,6 +89,24 @@ internal static unsafe partial class BindMounts
     private static string? Check(int result, string call) => result == 0 ? null : Failure(call);
 
     private static string Failure(string call) => $"{call}: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}";
+
+    private static int O_DIRECTORY => RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? 0x4000 : 0x10000;
+
+    /// <summary>struct open_how (linux/openat2.h).</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    private struct OpenHow
+    {
+        public ulong Flags;
+        public ulong Mode;
+        public ulong Resolve;
+    }
+
+    // glibc has no openat2 wrapper: syscall(SYS_openat2, dirfd, path, &how, sizeof how).
+    [LibraryImport("libc", EntryPoint = "syscall", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial long OpenAt2(long number, int directory, string path, OpenHow* how, nuint size);
+
+    [LibraryImport("libc", EntryPoint = "close")]
+    private static partial int Close(int fd);
 
     [LibraryImport("libc", EntryPoint = "mount", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Mount(string source, string target, string? fileSystemType, ulong flags, nint data);

@@ -143,7 +143,9 @@ internal sealed partial class LinuxDatasetMounts(DatasetMountOptions options, IL
             var stage = Path.Combine(staging, $"{userName}.{name}.{Guid.NewGuid():N}");
             Directory.CreateDirectory(stage);
             Directory.CreateDirectory(target);
-            var failed = BindMounts.Bind(source, stage) ?? BindMounts.MakeReadOnly(stage) ?? BindMounts.Bind(stage, target);
+            // The source is bound from a descriptor opened without following symlinks: a folder someone can write
+            // (a TA's, under /srv) swapped for a link since the dataset was checked is refused, never followed.
+            var failed = BindMounts.BindWithoutSymlinks(source, stage) ?? BindMounts.MakeReadOnly(stage) ?? BindMounts.Bind(stage, target);
             BindMounts.Detach(stage);
             TryDelete(stage);
             if (failed is not null)

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using Classhub.Configuration;
 using Classhub.Core.Datasets;
 using Classhub.Hub.Datasets;
 using Classhub.Spawning.Unix;
@@ -26,14 +27,15 @@ internal static class DatasetCommands
     {
         var course = new Argument<string>("COURSE") { Description = "Course id" };
         var name = new Argument<string>("NAME") { Description = "Name students see: ~/datasets/NAME (a-z, 0-9, _ . -; unique across courses)" };
-        var path = new Argument<string>("PATH") { Description = "Existing folder on this server, outside students' homes" };
+        var path = new Argument<string>("PATH") { Description = "Existing folder on this server, outside students' homes and system folders (/etc, /root, /home, ...)" };
         var command = new Command("add", "Share a folder read-only with the course's active members") { course, name, path, CommonOptions.Json };
         command.SetAction(parsed =>
         {
             var state = HubState.Open(DataDirectory.Resolve(parsed));
             var courseId = parsed.GetValue(course)!.Trim();
             var datasetName = parsed.GetValue(name)!.Trim();
-            if (Catalog(state).Add(courseId, datasetName, parsed.GetValue(path)!.Trim()) is { } problem)
+            // The CLI is an admin's door (it needs the data directory, root's own): any folder but the system ones.
+            if (Catalog(state, parsed).Add(courseId, datasetName, parsed.GetValue(path)!.Trim(), byAdmin: true) is { } problem)
             {
                 return CourseCommands.Fail($"dataset add: {problem}");
             }
@@ -94,7 +96,7 @@ internal static class DatasetCommands
             var state = HubState.Open(DataDirectory.Resolve(parsed));
             var courseId = parsed.GetValue(course)!.Trim();
             var datasetName = parsed.GetValue(name)!.Trim();
-            if (Catalog(state).Remove(courseId, datasetName) is { } problem)
+            if (Catalog(state, parsed).Remove(courseId, datasetName) is { } problem)
             {
                 return CourseCommands.Fail($"dataset remove: {problem}");
             }
@@ -109,6 +111,7 @@ internal static class DatasetCommands
 
     internal static DatasetStore Store(HubState state) => new(state.Database, TimeProvider.System);
 
-    private static DatasetCatalog Catalog(HubState state) =>
-        new(Store(state), CourseCommands.Courses(state), user => UnixAccounts.FindByName(user)?.Home, DatasetDefaults.MountRoot);
+    private static DatasetCatalog Catalog(HubState state, ParseResult parsed) =>
+        new(Store(state), CourseCommands.Courses(state), user => UnixAccounts.FindByName(user)?.Home,
+            new DatasetPolicy(ConfigLocation.Load(parsed).TextList("datasets.roots"), state.DataDir, DatasetDefaults.MountRoot));
 }

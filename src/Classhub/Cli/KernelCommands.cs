@@ -9,7 +9,8 @@ namespace Classhub.Cli;
 
 /// <summary>
 /// <c>classhub kernel add|list|remove</c>: registers an existing environment's interpreter as a Jupyter kernel for
-/// everyone or one course (see <see cref="KernelPaths"/>); servers list it with no action by the student.
+/// everyone or one course (see <see cref="KernelPaths"/>); servers list it with no action by the student. Admins only:
+/// there is no page or API for it, and the CLI needs the hub's data directory (root's own, mode 0700).
 /// </summary>
 internal static class KernelCommands
 {
@@ -51,12 +52,10 @@ internal static class KernelCommands
                 return CourseCommands.Fail($"{doing}: there is no course '{courseId}' (see 'classhub course list')");
             }
 
-            var check = await new ProcessRunner().RunAsync(interpreter, ["-c", "import ipykernel"], cancellationToken);
-            if (!check.Succeeded)
+            // Never as root: the "interpreter" may be any file someone left on the server (InterpreterCheck).
+            if (await InterpreterCheck.ProblemAsync(new ProcessRunner(), interpreter, cancellationToken) is { } checkProblem)
             {
-                var env = Path.GetFileName(Path.GetDirectoryName(Path.GetDirectoryName(interpreter))) ?? "ENV";
-                return CourseCommands.Fail(
-                    $"{doing}: {interpreter} has no ipykernel; install it into that environment: {interpreter} -m pip install ipykernel (or conda install -n {env} ipykernel)");
+                return CourseCommands.Fail($"{doing}: {checkProblem}");
             }
 
             var displayName = parsed.GetValue(display) is { Length: > 0 } d ? d.Trim() : kernelName;

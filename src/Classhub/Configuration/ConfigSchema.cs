@@ -17,6 +17,7 @@ internal static class ConfigSchema
         new("urls", ConfigType.Text, "\"http://0.0.0.0:8000\"", "Where to listen with plain HTTP when there is no domain or tls.mode is \"off\"; several separated by ';'."),
         new("listen.http", ConfigType.Text, "\"0.0.0.0:80\"", "With TLS: where to answer ACME http-01 challenges and redirect everything else to HTTPS."),
         new("listen.https", ConfigType.Text, "\"0.0.0.0:443\"", "With TLS: where to serve HTTPS."),
+        new("trusted_proxies", ConfigType.TextList, "[]", "Reverse proxies in front of the hub (e.g. with tls.mode \"off\"), as addresses or CIDR ranges, e.g. [\"10.0.0.2\"] or [\"10.0.0.0/24\"]. Only a request from one of them may say who the client is (X-Forwarded-For; the right-most address that is not a trusted proxy), for the sign-in limits and the X-Forwarded-For users' servers see. Empty: the header is ignored. Trusting 127.0.0.1 trusts every local account, students included, to name its own address."),
         new("hub.internal_url", ConfigType.Url, "\"http://127.0.0.1:8081\"", "With TLS: a loopback address where users' servers reach the hub's API."),
         new("tls.mode", ConfigType.Choice, "\"auto\"", "\"auto\": Let's Encrypt (ACME) when a domain is set, else plain HTTP; \"manual\": tls.cert and tls.key files (reloaded when they change); \"self-signed\"; \"off\": plain HTTP behind another proxy.", ["auto", "manual", "self-signed", "off"]),
         new("tls.email", ConfigType.Text, "\"\"", "Contact address for the certificate authority (expiry warnings)."),
@@ -38,6 +39,8 @@ internal static class ConfigSchema
         new("accounts.uid_min", ConfigType.Integer, "1000", "Lowest uid a server may run as (and classhub's useradd may give); accounts below it (system accounts) are never used, even when linked."),
         new("accounts.uid_max", ConfigType.Integer, "60000", "Highest uid a server may run as (and classhub's useradd may give)."),
         new("accounts.privileged_groups", ConfigType.TextList, "[\"admin\", \"staff\", \"docker\", \"lxd\", \"libvirt\", \"disk\", \"kmem\", \"shadow\"]", "Members of these groups are never used for servers, even when linked; root, sudo, adm and wheel (and gid 0) are refused whatever this says."),
+
+        new("datasets.roots", ConfigType.TextList, "[\"/srv\"]", "Folders course staff (instructors, TAs) may share as datasets, with everything inside them. Admins may share any folder but the system ones: /, /etc, /root, /home, /proc, /sys, /dev, /boot, /run and the data directory (nor may a root be one of those)."),
 
         // Slurm spawner (issue 12): courses set with `classhub course set COURSE --spawner slurm` run servers as cluster jobs.
         new("hub.connect_url", ConfigType.Url, "\"\"", "The hub's URL as cluster nodes reach it, e.g. \"http://hub.cluster.example.edu:8081\"; empty: hub.internal_url (only right when jobs run on the hub machine)."),

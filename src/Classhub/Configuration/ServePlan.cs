@@ -2,6 +2,8 @@ using System.Net;
 using Classhub.Cli;
 using Classhub.Core.Users;
 using Classhub.Hosting;
+using Classhub.Hub.Auth;
+using Classhub.Hub.Datasets;
 using Classhub.Spawning.Slurm;
 
 namespace Classhub.Configuration;
@@ -95,8 +97,15 @@ internal sealed record ServePlan
         PrivilegedGroups = config.TextList("accounts.privileged_groups"),
     };
 
+    /// <summary>trusted_proxies, parsed.</summary>
+    public TrustedProxies TrustedProxies { get; init; } = TrustedProxies.None;
+
+    /// <summary>datasets.roots.</summary>
+    public IReadOnlyList<string> DatasetRoots { get; init; } = ["/srv"];
+
     /// <summary>Problems that need more than one key to see (a mode without the files it needs, bad addresses).</summary>
-    public static IEnumerable<ConfigProblem> Validate(HubConfig config)
+    /// <param name="dataDir">The data directory serve will use, when it is not the file's data_dir (--data-dir).</param>
+    public static IEnumerable<ConfigProblem> Validate(HubConfig config, string? dataDir = null)
     {
         var where = config.Path ?? "configuration";
         var mode = config.Text("tls.mode");
@@ -145,6 +154,19 @@ internal sealed record ServePlan
             yield return new ConfigProblem($"{where}, key '{key}'", problem, fix);
         }
 
+        foreach (var problem in TrustedProxies.Parse(config.TextList("trusted_proxies")).Problems)
+        {
+            yield return new ConfigProblem($"{where}, key 'trusted_proxies'", problem, "list your reverse proxies' addresses, e.g. [\"10.0.0.2\"], or leave it empty");
+        }
+
+        foreach (var root in config.TextList("datasets.roots"))
+        {
+            if (DatasetPolicy.RootProblem(root, dataDir ?? config.Text("data_dir")) is { } rootProblem)
+            {
+                yield return new ConfigProblem($"{where}, key 'datasets.roots'", rootProblem, "list folders that hold only data to share, e.g. [\"/srv\"] or [\"/srv\", \"/data\"]");
+            }
+        }
+
         if (Composition.SpawnerLimits.Parse(config.Text("spawner.memory_limit"), config.Text("spawner.cpu_limit"), config.Integer("spawner.tasks_limit"), out var limitProblem) is null)
         {
             var (what, fix) = limitProblem!.Split("; ", 2) is [var w, var f] ? (w, f) : (limitProblem, "see the comment in the file");
@@ -176,7 +198,7 @@ internal sealed record ServePlan
     /// <param name="resolve">Resolves a host name in a listen URL (default: DNS and /etc/hosts).</param>
     public static (ServePlan? Plan, IReadOnlyList<ConfigProblem> Problems) From(ServeSettings flags, HubConfig config, Func<string, IPAddress[]>? resolve = null)
     {
-        var problems = config.Problems.Concat(Validate(config)).Concat(Validate(flags)).ToList();
+        var problems = config.Problems.Concat(Validate(config, flags.DataDir)).Concat(Validate(flags)).ToList();
         if (problems.Count > 0)
         {
             return (null, problems);
@@ -260,6 +282,8 @@ internal sealed record ServePlan
             Accounts = AccountsFrom(config),
             UserServersHost = config.Text("user_servers.host"),
             AdminAccess = config.Boolean("admin_access"),
+            TrustedProxies = TrustedProxies.Parse(config.TextList("trusted_proxies")).Proxies,
+            DatasetRoots = config.TextList("datasets.roots"),
         }, []);
     }
 

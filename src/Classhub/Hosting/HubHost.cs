@@ -133,6 +133,7 @@ internal static class HubHost
     internal static void MapUrlSpace(WebApplication app, ServePlan plan)
     {
         EventLoopScheduling.KeepOffEventLoop(app, UserServerEndpoints.Prefix);
+        ForwardedClient.Use(app, plan.TrustedProxies);
         if (plan.Tls != TlsMode.Off)
         {
             RedirectPlainHttp(app, plan);
@@ -163,6 +164,7 @@ internal static class HubHost
         UserServersHost = plan.UserServersHost,
         AdminAccess = plan.AdminAccess,
         MinFreeBytes = plan.MinFreeBytes,
+        DatasetRoots = plan.DatasetRoots,
     };
 
     private static void AddTls(WebApplicationBuilder builder, ServePlan plan)

@@ -25,6 +25,7 @@ public sealed class ExternalSignInRulesTests : IDisposable
     private readonly UserStore _users;
     private readonly CourseStore _courses;
     private readonly InMemoryAccountDirectory _machine = new();
+    private readonly KdfThreads _kdf = new(1);
 
     public ExternalSignInRulesTests()
     {
@@ -36,6 +37,7 @@ public sealed class ExternalSignInRulesTests : IDisposable
 
     public void Dispose()
     {
+        _kdf.Dispose();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(_dir, recursive: true);
     }
@@ -109,7 +111,7 @@ public sealed class ExternalSignInRulesTests : IDisposable
         var hasher = new PasswordHasher(1000);
         _users.Add("carol", admin: false, hasher.Hash("pw"));
 
-        var result = await Pipeline(new SignInOptions { Methods = ["pam"] }, hasher).SignInAsync("carol", "pw", "127.0.0.1", default);
+        var result = await Pipeline(new SignInOptions { Methods = ["pam"] }, hasher).SignInAsync("carol", "pw", "127.0.0.1", null, default);
 
         Assert.Null(result.SessionId);
     }
@@ -131,8 +133,10 @@ public sealed class ExternalSignInRulesTests : IDisposable
     {
         var options = new HubOptions { DataDir = _dir, PublicUrl = new Uri("http://127.0.0.1:8000"), InternalUrl = new Uri("http://127.0.0.1:8000") };
         return new LoginPipeline(
-            [new LocalAuthenticator(_users, hasher ?? new PasswordHasher(1000))],
+            [new LocalAuthenticator(_users, hasher ?? new PasswordHasher(1000), _kdf)],
             new LoginRateLimiter(options, TimeProvider.System),
+            new SignInQueue(1, 100, TimeProvider.System),
+            new SignInDevices(),
             _users,
             new SessionStore(_database, TimeProvider.System),
             _courses,

@@ -19,6 +19,7 @@ public sealed class LoginPipelineCourseTests : IDisposable
     private readonly CourseStore _courses;
     private readonly RosterStore _rosters;
     private readonly LoginPipeline _pipeline;
+    private readonly KdfThreads _kdf = new(1);
 
     public LoginPipelineCourseTests()
     {
@@ -31,8 +32,10 @@ public sealed class LoginPipelineCourseTests : IDisposable
         var options = new HubOptions { DataDir = _dir, PublicUrl = new Uri("http://127.0.0.1:8000"), InternalUrl = new Uri("http://127.0.0.1:8000") };
         var hasher = new PasswordHasher(1000);
         _pipeline = new LoginPipeline(
-            [new LocalAuthenticator(_users, hasher)],
+            [new LocalAuthenticator(_users, hasher, _kdf)],
             new LoginRateLimiter(options, time),
+            new SignInQueue(1, 100, time),
+            new SignInDevices(),
             _users,
             new SessionStore(database, time),
             _courses,
@@ -51,6 +54,7 @@ public sealed class LoginPipelineCourseTests : IDisposable
 
     public void Dispose()
     {
+        _kdf.Dispose();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(_dir, recursive: true);
     }
@@ -58,7 +62,7 @@ public sealed class LoginPipelineCourseTests : IDisposable
     private void Enroll(string course, string user, MemberStatus status) =>
         _rosters.Apply(course, _ => (0, new RosterWrite([new CourseMember(course, user, CourseRole.Student, null, null, null, status)], [])));
 
-    private Task<LoginResult> SignIn(string name) => _pipeline.SignInAsync(name, Password, "127.0.0.1", CancellationToken.None);
+    private Task<LoginResult> SignIn(string name) => _pipeline.SignInAsync(name, Password, "127.0.0.1", null, CancellationToken.None);
 
     [Fact]
     public async Task SignIn_DroppedFromOnlyCourse_Rejected()

@@ -36,7 +36,7 @@ public sealed class DatasetReconcilerTests : IDisposable
         Enrol("alice", "bob");
         _store = new DatasetStore(database, time);
         var options = new HubOptions { DataDir = _dir, PublicUrl = new Uri("http://127.0.0.1:1"), InternalUrl = new Uri("http://127.0.0.1:1"), RunAsUnixUsers = true };
-        var shared = new SharedResources(_mounts, _store, KernelPaths.For(_dir, root: true), options, NullLogger<SharedResources>.Instance);
+        var shared = new SharedResources(_mounts, _store, KernelPaths.For(_dir, root: true), new DatasetPolicy(["/srv"], _dir + "/state", _dir + "/mounts"), options, NullLogger<SharedResources>.Instance);
         _servers = new ServerManager(
             new NeverStartingSpawner(), new DictionaryRouteTable(), new ServerStore(database), new TokenStore(database, time), new OAuthStore(database, time),
             options, time, _probe, new Classhub.Hub.Metrics.HubMetrics(), shared,

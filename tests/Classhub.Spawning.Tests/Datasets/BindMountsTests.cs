@@ -60,6 +60,31 @@ public sealed class BindMountsTests : IDisposable
         Assert.Equal($"mount --bind {missing} {_stage}: No such file or directory", BindMounts.Bind(missing, _stage));
     }
 
+    [Fact]
+    public void BindWithoutSymlinks_RealPath_Bound()
+    {
+        File.WriteAllText(Path.Combine(_source, "data.csv"), "a,b\n");
+
+        Assert.Null(BindMounts.BindWithoutSymlinks(_source, _stage));
+
+        Assert.Equal("a,b\n", File.ReadAllText(Path.Combine(_stage, "data.csv")));
+    }
+
+    [Theory]
+    [InlineData("link")]
+    [InlineData("link/inner")]
+    public void BindWithoutSymlinks_SymlinkAnywhereOnThePath_RefusedAndNothingBound(string relative)
+    {
+        Directory.CreateDirectory(Path.Combine(_source, "inner"));
+        File.CreateSymbolicLink(Path.Combine(_dir, "link"), _source);
+        var viaLink = Path.Combine(_dir, relative);
+
+        var problem = BindMounts.BindWithoutSymlinks(viaLink, _stage);
+
+        Assert.Equal($"{viaLink} is reached through a symlink now (it was not when the dataset was added); not mounted. If that change was meant, remove the dataset and add it again", problem);
+        Assert.DoesNotContain(_stage, MountTable.MountPoints("/proc/self/mountinfo"));
+    }
+
     private static void MountTmpfs(string path, string options)
     {
         using var mount = Process.Start("/usr/bin/mount", ["-t", "tmpfs", "-o", options, "tmpfs", path])!;

@@ -170,4 +170,61 @@ public sealed class ServePlanTests
 
         Assert.Equal(["127.0.0.1:8000", "[::1]:8001", "0.0.0.0:8002"], plan!.PlainEndpoints.Select(e => e.ToString()));
     }
+
+    [Fact]
+    public void From_Defaults_NoTrustedProxiesAndSrvAsTheDatasetRoot()
+    {
+        var (plan, _) = ServePlan.From(NoFlags, HubConfig.Defaults());
+
+        Assert.False(plan!.TrustedProxies.Any);
+        Assert.Equal(["/srv"], plan.DatasetRoots);
+    }
+
+    [Fact]
+    public void From_TrustedProxies_ParsedAddressesAndRanges()
+    {
+        var (plan, problems) = ServePlan.From(NoFlags, HubConfig.Parse(null, "{\"trusted_proxies\": [\"10.0.0.2\", \"192.168.0.0/16\"]}"));
+
+        Assert.Empty(problems);
+        Assert.True(plan!.TrustedProxies.Contains(System.Net.IPAddress.Parse("10.0.0.2")));
+        Assert.True(plan.TrustedProxies.Contains(System.Net.IPAddress.Parse("192.168.4.4")));
+        Assert.False(plan.TrustedProxies.Contains(System.Net.IPAddress.Parse("10.0.0.3")));
+    }
+
+    [Fact]
+    public void From_TrustedProxyNotAnAddress_ProblemNamesTheKeyAndEntry()
+    {
+        var (plan, problems) = ServePlan.From(NoFlags, HubConfig.Parse("/etc/classhub/classhub.json", "{\"trusted_proxies\": [\"nginx.local\"]}"));
+
+        Assert.Null(plan);
+        var problem = Assert.Single(problems);
+        Assert.Contains("key 'trusted_proxies'", problem.Where, StringComparison.Ordinal);
+        Assert.Contains("'nginx.local' is not an IP address", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/", "is the whole file system")]
+    [InlineData("/etc", "is /etc, a system folder")]
+    [InlineData("/home", "is /home, a system folder")]
+    [InlineData("/root/data", "is inside /root, a system folder")]
+    [InlineData("/var", "contains /var/lib/classhub, the hub's data directory")]
+    [InlineData("data", "is not an absolute path")]
+    public void From_DatasetRootIsASystemFolder_ProblemNamesTheKeyAndWhy(string root, string expected)
+    {
+        var (plan, problems) = ServePlan.From(NoFlags, HubConfig.Parse("/etc/classhub/classhub.json", $"{{\"datasets\": {{\"roots\": [\"/srv\", \"{root}\"]}}}}"));
+
+        Assert.Null(plan);
+        var problem = Assert.Single(problems);
+        Assert.Contains("key 'datasets.roots'", problem.Where, StringComparison.Ordinal);
+        Assert.Contains(expected, problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void From_DatasetRootHoldsTheDataDirGivenOnTheCommandLine_Problem()
+    {
+        var (plan, problems) = ServePlan.From(NoFlags with { DataDir = "/srv/classhub-state" }, HubConfig.Parse(null, "{}"));
+
+        Assert.Null(plan);
+        Assert.Contains("contains /srv/classhub-state, the hub's data directory", Assert.Single(problems).Message, StringComparison.Ordinal);
+    }
 }

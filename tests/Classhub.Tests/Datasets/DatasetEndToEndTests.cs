@@ -138,6 +138,8 @@ public sealed class DatasetEndToEndTests(HubFixture fixture) : IClassFixture<Hub
             Assert.True(outsiderSpecs.ContainsKey($"classhub-{everyone}"));
             Assert.False(outsiderSpecs.ContainsKey($"classhub-{courseOnly}"));
 
+            // kernel add checks the interpreter as nobody (students run kernels as themselves): it must be reachable.
+            File.SetUnixFileMode(_sources, (UnixFileMode)0b111_101_101);
             var venv = Path.Combine(_sources, "bare-env");
             await UnixUsers.RunAsync("/usr/bin/python3", "-m", "venv", "--without-pip", venv);
             var python = Path.Combine(venv, "bin", "python");
@@ -177,7 +179,8 @@ public sealed class DatasetEndToEndTests(HubFixture fixture) : IClassFixture<Hub
 
         var home = await fixture.Hub.CliAsync("dataset", "add", course, "homework", inHome);
         Assert.NotEqual(0, home.ExitCode);
-        Assert.Contains($"inside (or contains) the home of student {student}", home.Stderr, StringComparison.Ordinal);
+        // Homes under /home are a system folder for datasets (homes elsewhere are refused by name: DatasetCatalogTests).
+        Assert.Contains($"'{inHome}' cannot be shared: it is inside /home, a system folder", home.Stderr, StringComparison.Ordinal);
 
         var badName = await fixture.Hub.CliAsync("dataset", "add", course, "../etc", _sources);
         Assert.NotEqual(0, badName.ExitCode);
@@ -196,9 +199,16 @@ public sealed class DatasetEndToEndTests(HubFixture fixture) : IClassFixture<Hub
         Assert.Contains("Add dataset", page, StringComparison.Ordinal);
         var (refused, refusedBody) = await staff.PostFormAsync($"/hub/courses/{course}/datasets/add", new Dictionary<string, string> { ["name"] = "homework", ["path"] = inHome });
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
-        Assert.Contains($"home of student {student}", refusedBody, StringComparison.Ordinal);
+        Assert.Contains("cannot be shared: it is inside /home, a system folder", refusedBody, StringComparison.Ordinal);
         await staff.GetAsync($"/hub/courses/{course}");
-        var (added, _) = await staff.PostFormAsync($"/hub/courses/{course}/datasets/add", new Dictionary<string, string> { ["name"] = "pagedata" + course, ["path"] = _sources });
+        // Course staff share folders under datasets.roots (default /srv) only.
+        var (outside, outsideBody) = await staff.PostFormAsync($"/hub/courses/{course}/datasets/add", new Dictionary<string, string> { ["name"] = "pagedata" + course, ["path"] = _sources });
+        Assert.Equal(HttpStatusCode.BadRequest, outside.StatusCode);
+        Assert.Contains("is outside the folders course staff may share (datasets.roots: /srv)", outsideBody, StringComparison.Ordinal);
+        var underSrv = Directory.CreateDirectory("/srv/classhub-e2e-" + course).FullName;
+        await staff.GetAsync($"/hub/courses/{course}");
+        var (added, _) = await staff.PostFormAsync($"/hub/courses/{course}/datasets/add", new Dictionary<string, string> { ["name"] = "pagedata" + course, ["path"] = underSrv });
+        Directory.Delete(underSrv);
         Assert.Equal(HttpStatusCode.Redirect, added.StatusCode);
         Assert.Contains($"\"pagedata{course}\"", (await CliOkAsync("dataset", "list", course, "--json")).Stdout, StringComparison.Ordinal);
         await staff.GetAsync($"/hub/courses/{course}");

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using System.Text.RegularExpressions;
 
 namespace Classhub.EndToEnd.Tests;
@@ -13,7 +14,8 @@ public sealed partial class Browser : IDisposable
 
     /// <param name="hub">Where the hub is.</param>
     /// <param name="trustAnyCertificate">For a hub serving its own self-signed certificate.</param>
-    public Browser(Uri hub, bool trustAnyCertificate = false)
+    /// <param name="from">The loopback address to connect from (127.0.0.0/8 all reach lo), so tests can be several client addresses.</param>
+    public Browser(Uri hub, bool trustAnyCertificate = false, IPAddress? from = null)
     {
         Hub = hub;
         TrustAnyCertificate = trustAnyCertificate;
@@ -22,6 +24,25 @@ public sealed partial class Browser : IDisposable
         if (trustAnyCertificate)
         {
             handler.SslOptions.RemoteCertificateValidationCallback = (_, _, _, _) => true;
+        }
+
+        if (from is not null)
+        {
+            handler.ConnectCallback = async (context, cancellationToken) =>
+            {
+                var socket = new Socket(from.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                try
+                {
+                    socket.Bind(new IPEndPoint(from, 0));
+                    await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            };
         }
 
         _client = new HttpClient(handler) { BaseAddress = hub, Timeout = TimeSpan.FromSeconds(60) };

@@ -40,11 +40,15 @@ public class HubFixture : IAsyncLifetime
         Directory.Delete(Hub.DataDir, recursive: true);
     }
 
-    /// <summary>Adds a hub user with a password through <c>classhub user add --password-stdin</c>.</summary>
+    /// <summary>Adds a hub user with a password through <c>classhub user add --password-stdin</c> (may be called concurrently).</summary>
     public async Task<string> CreateUserAsync(string password = "correct horse", bool admin = false)
     {
         var name = UnixUsers.NewName();
-        _users.Add(name);
+        lock (_users)
+        {
+            _users.Add(name);
+        }
+
         var result = await Hub.RunCliAsync(password, ["user", "add", name, "--password-stdin", .. admin ? new[] { "--admin" } : []]);
         Assert.True(result.ExitCode == 0, $"user add failed: {result.Stderr}");
         return name;

@@ -12,11 +12,12 @@ namespace Classhub.Hub.Auth.Pam;
 /// malloc'd memory that is zeroed after use; a wrong password, an unknown, locked or expired account all give the
 /// same rejection.
 /// </summary>
-internal sealed partial class PamAuthenticator(PamOptions options, ILogger<PamAuthenticator> logger) : IAuthenticator
+internal sealed partial class PamAuthenticator(PamOptions options, KdfThreads kdf, ILogger<PamAuthenticator> logger) : IAuthenticator
 {
     private const string Invalid = "invalid user name or password";
 
-    // PAM modules are not all thread-safe, and a check can block (faildelay, LDAP): a few at a time, off the request thread.
+    // PAM modules are not all thread-safe, and a check can block (LDAP): a few at a time, on the KDF threads (pam_unix
+    // hashes with yescrypt, as costly as our own KDF), never on a request thread.
     private static readonly SemaphoreSlim Gate = new(4);
 
     public string Id => "pam";
@@ -32,7 +33,7 @@ internal sealed partial class PamAuthenticator(PamOptions options, ILogger<PamAu
         await Gate.WaitAsync(cancellationToken);
         try
         {
-            var (status, step) = await Task.Run(() => Check(options.Service, credentials.UserName, credentials.Password), CancellationToken.None);
+            var (status, step) = await kdf.RunAsync(() => Check(options.Service, credentials.UserName, credentials.Password));
             if (status == PamNative.Success)
             {
                 return AuthOutcome.Authenticated(credentials.UserName);
