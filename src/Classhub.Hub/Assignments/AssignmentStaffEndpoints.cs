@@ -93,6 +93,7 @@ internal sealed class AssignmentStaffEndpoints(
             else if (form.Files.GetFiles("folder") is { Count: > 0 } files)
             {
                 source = AssignmentOptions.Private(Path.Combine(upload, "upload"));
+                var relatives = new List<string>(files.Count);
                 foreach (var file in files)
                 {
                     // Browsers send "folder/sub/file.txt"; the top folder is the one chosen, so it is dropped.
@@ -104,9 +105,21 @@ internal sealed class AssignmentStaffEndpoints(
                         return;
                     }
 
+                    relatives.Add(relative);
+                }
+
+                // Checked before anything is written: a second "a", or "a" beside "a/b", would overwrite or fail half-way.
+                if (PushReader.Conflicts(relatives, "the upload") is { Count: > 0 } conflicts)
+                {
+                    await pages.Error(context, StatusCodes.Status400BadRequest, "Push refused", $"The upload has more than one file for the same path: {string.Join("; ", conflicts.Take(10))}. Nothing was pushed; choose the folder again.");
+                    return;
+                }
+
+                foreach (var (file, relative) in files.Zip(relatives))
+                {
                     var path = Path.Combine(source, relative);
                     Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-                    await using var target = File.Create(path);
+                    await using var target = new FileStream(path, FileMode.CreateNew, FileAccess.Write);
                     await file.CopyToAsync(target, context.RequestAborted);
                 }
             }

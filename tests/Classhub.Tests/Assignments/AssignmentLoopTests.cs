@@ -221,6 +221,26 @@ public sealed class AssignmentLoopTests(HubFixture fixture) : IClassFixture<HubF
         Assert.Contains("delivered to 1 of 1 students", page, StringComparison.Ordinal);
         Assert.Contains("submissions.zip", page, StringComparison.Ordinal);
 
+        // A folder upload naming one path twice, or a file that is also a folder, is refused whole before anything is
+        // written (it overwrote silently, or failed half-way with a 500).
+        using (var folder = new MultipartFormDataContent
+        {
+            { new StringContent(staff.LastCsrf!), "_csrf" },
+            { new StringContent("lab1"), "name" },
+            { new ByteArrayContent("x"u8.ToArray()), "folder", "lab1/data" },
+            { new ByteArrayContent("y"u8.ToArray()), "folder", "lab1/data/part.csv" },
+            { new ByteArrayContent("z"u8.ToArray()), "folder", "lab1/lab.ipynb" },
+            { new ByteArrayContent("w"u8.ToArray()), "folder", "lab1/lab.ipynb" },
+        })
+        {
+            var refused = await staff.Client.PostAsync($"/hub/courses/{course}/assignments/push", folder);
+            var text = System.Net.WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync());
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Contains("'data' is both a file and a folder", text, StringComparison.Ordinal);
+            Assert.Contains("'lab.ipynb' is in the upload twice", text, StringComparison.Ordinal);
+            Assert.Equal("v1", File.ReadAllText(notebook));
+        }
+
         // The student edits, staff push release 2: the student's page says what was kept and where the new one is.
         await UnixUsers.RunAsync("runuser", "-u", student, "--", "sh", "-c", $"echo mine > '{notebook}'");
         var zip2 = new MemoryStream();

@@ -49,6 +49,8 @@ public sealed class MalformedRequestTests : IAsyncLifetime
         ["GET /hub/oauth/{provider}/callback"] = "/hub/oauth/github/callback?code=x&state=y",
         ["GET /hub/admin"] = "/hub/admin",
         ["GET /hub/admin/users/{name}/log"] = "/hub/admin/users/{admin}/log",
+        ["GET /hub/users/{name}/files/{**path}"] = "/hub/users/{admin}/files/",
+        ["GET /hub/user-origin/sign-in"] = "/hub/user-origin/sign-in?host=x&state=y",
         ["GET /hub/metrics"] = "/hub/metrics",
         ["GET /hub/health"] = "/hub/health",
         ["GET /hub/static/{**file}"] = "/hub/static/classhub.css",

@@ -158,7 +158,7 @@ public sealed class SafeViewerTests(HubFixture hub, Chromium chromium) : IClassF
         Assert.Equal(HttpStatusCode.Redirect, anonymous.StatusCode);
     }
 
-    /// <summary>A student with a real Unix account (as the hub makes them) in a new course.</summary>
+    /// <summary>A student with a real Unix account, linked to their hub user by an admin, in a new course.</summary>
     private async Task<(string Student, string Course)> StudentInCourseAsync()
     {
         var student = await hub.CreateUserAsync(Password);
@@ -169,6 +169,9 @@ public sealed class SafeViewerTests(HubFixture hub, Chromium chromium) : IClassF
         Assert.Equal(0, (await hub.Hub.CliAsync("roster", "import", course, csv)).ExitCode);
         var made = await HostileStudent.RunAsRootAsync("/usr/sbin/useradd", "-m", "-s", "/bin/bash", "-K", "HOME_MODE=0700", student);
         Assert.True(made.Succeeded, made.ToString());
+        // The viewer reads only the account the hub bound the user to (made by the hub, or linked by an admin).
+        var linked = await hub.Hub.CliAsync("user", "link", student);
+        Assert.True(linked.ExitCode == 0, linked.Stderr);
         return (student, course);
     }
 

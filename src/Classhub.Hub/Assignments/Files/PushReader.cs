@@ -121,7 +121,8 @@ internal static class PushReader
     }
 
     /// <summary>"'a.txt' is in the zip twice", "'a' is both a file and a folder": paths written more than once.</summary>
-    private static List<string> Conflicts(IReadOnlyList<string> paths)
+    /// <param name="container">Where the paths come from, for the message: "the zip", "the upload".</param>
+    internal static List<string> Conflicts(IReadOnlyList<string> paths, string container = "the zip")
     {
         var problems = new List<string>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -130,7 +131,7 @@ internal static class PushReader
         {
             if (!seen.Add(path))
             {
-                problems.Add($"'{RelativePath.Printable(path)}' is in the zip twice");
+                problems.Add($"'{RelativePath.Printable(path)}' is in {container} twice");
             }
 
             for (var cut = path.IndexOf('/', StringComparison.Ordinal); cut > 0; cut = path.IndexOf('/', cut + 1))
